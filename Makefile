@@ -1,0 +1,72 @@
+# shopkpi: every target sets itself up from a bare python3 (venv + locked install).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+
+export SHOPKPI_HOME ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(SHOPKPI_HOME)/dagster_home
+# nothing phones home
+export DO_NOT_TRACK := 1
+export DAGSTER_DISABLE_TELEMETRY := 1
+export GX_ANALYTICS_ENABLED := False
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+DASH_PORT ?= 8501
+DAGSTER_PORT ?= 3000
+BENCH_ORDERS ?= 1000000
+
+.PHONY: help setup run pipeline demo test test-slow lint format bench screenshot clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced ## create .venv and install the locked dependencies
+	$(PY) -m pipelines.cli prepare
+
+demo: setup ## write the demo shop's exports into the inbox if it is empty
+	$(PY) -m pipelines.cli demo-if-empty
+
+pipeline: setup ## run the whole build once on what is in the inbox, headless
+	$(PY) -m pipelines.cli build
+
+run: demo ## set up, build the demo shop, serve dashboards (:8501) and Dagster (:3000)
+	$(PY) -m pipelines.cli build
+	@echo "dashboards: http://localhost:$(DASH_PORT)   Dagster: http://localhost:$(DAGSTER_PORT)   (Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.address 127.0.0.1 \
+	  --server.port $(DASH_PORT) --server.headless true & \
+	$(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $(DAGSTER_PORT) & \
+	wait
+
+test: setup ## run the whole test suite
+	$(VENV)/bin/pytest -m "not slow"
+
+test-slow: setup ## the opt-in slow tier
+	$(VENV)/bin/pytest -m slow
+
+lint: setup ## ruff (format + check) and sqlfluff
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models macros
+
+format: setup ## apply ruff and sqlfluff fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	cd dbt_project && ../$(VENV)/bin/sqlfluff fix models macros
+
+bench: setup ## time `make pipeline` on a generated shop (BENCH_ORDERS order lines)
+	$(PY) -m pipelines.bench --orders $(BENCH_ORDERS)
+
+clean: ## remove the venv and build output (keeps data/)
+	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

@@ -1,0 +1,142 @@
+"""Read an export file of any supported format into a frame of text columns.
+
+Detection is by content, not by file name: xlsx/xls and Parquet by their magic bytes,
+everything else as delimited text whose encoding (UTF-8 with or without BOM, UTF-16,
+GBK/GB18030) and delimiter are sniffed. Every cell comes back as text (or null), so
+that parsing and validation happen in one place (`pipelines.lib.parse`).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+
+class FileRejected(Exception):
+    """The whole file cannot be used; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    frame: pl.DataFrame  # all columns pl.String, header names stripped
+    format: str  # csv | tsv | xlsx | xls | parquet
+    encoding: str | None  # for text formats
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def detect_encoding(data: bytes) -> str:
+    """The text encoding of an export: BOM first, then strict UTF-8, then GB18030."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        # GB18030 is a superset of GBK and GB2312, what Chinese back offices write
+        data.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError as err:
+        raise FileRejected(
+            f"cannot decode the file: byte {err.start} is neither UTF-8 nor GBK/GB18030 text; "
+            "save it again as UTF-8 CSV"
+        ) from err
+
+
+def detect_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _to_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Typed columns (Parquet, Excel) to text in the canonical spelling."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if dtype == pl.String:
+            exprs.append(col)
+        elif isinstance(dtype, pl.Datetime):
+            fmt = "%Y-%m-%dT%H:%M:%S%.f%:z" if dtype.time_zone else "%Y-%m-%dT%H:%M:%S%.f"
+            exprs.append(col.dt.to_string(fmt))
+        elif dtype == pl.Date:
+            exprs.append(col.dt.to_string("%Y-%m-%d"))
+        elif dtype.is_float():
+            # Excel stores ids and counts as floats: 1234.0 must read as "1234"
+            exprs.append(
+                pl.when(col.is_finite() & (col == col.round(0)) & (col.abs() < 1e15))
+                .then(col.cast(pl.Int64).cast(pl.String))
+                .otherwise(col.cast(pl.String))
+            )
+        elif dtype == pl.Null:
+            exprs.append(col.cast(pl.String))
+        else:
+            exprs.append(col.cast(pl.String))
+    return frame.select([e.alias(n) for e, n in zip(exprs, frame.columns, strict=True)])
+
+
+def _clean_headers(frame: pl.DataFrame) -> pl.DataFrame:
+    names = [str(n).strip().lstrip("\ufeff").strip() for n in frame.columns]
+    if any(not n for n in names):
+        position = names.index("") + 1
+        raise FileRejected(f"column {position} of the header has no name")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise FileRejected(f"the header names these columns twice: {', '.join(duplicates)}")
+    return frame.rename(dict(zip(frame.columns, names, strict=True)))
+
+
+def read_text(data: bytes) -> ReadResult:
+    encoding = detect_encoding(data)
+    if encoding in ("utf-8", "utf-8-sig"):
+        text_bytes = data[3:] if encoding == "utf-8-sig" else data
+    else:
+        text_bytes = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+    first_line = text_bytes.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    if not first_line.strip():
+        raise FileRejected("the file has no header line (the first line is empty)")
+    delimiter = detect_delimiter(first_line)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text_bytes),
+            separator=delimiter,
+            infer_schema=False,
+            missing_utf8_is_empty_string=False,
+            truncate_ragged_lines=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as err:
+        raise FileRejected(f"cannot read the file as delimited text: {err}") from err
+    fmt = "tsv" if delimiter == "\t" else "csv"
+    return ReadResult(_clean_headers(frame), fmt, encoding.replace("-sig", " with BOM"))
+
+
+def read_export(path: Path) -> ReadResult:
+    """Read one export file; raise FileRejected with a reason a person understands."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileRejected("the file is empty")
+    if data.startswith(b"PAR1"):
+        frame = pl.read_parquet(io.BytesIO(data))
+        return ReadResult(_clean_headers(_to_text_columns(frame)), "parquet", None)
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        fmt = "xlsx" if data.startswith(b"PK") else "xls"
+        try:
+            frame = pl.read_excel(io.BytesIO(data), engine="calamine")
+        except Exception as err:  # calamine raises its own types for broken workbooks
+            raise FileRejected(f"cannot read the {fmt} workbook: {err}") from err
+        return ReadResult(_clean_headers(_to_text_columns(frame)), fmt, None)
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRejected("unsupported format: binary content that is not xlsx, xls or Parquet")
+    return read_text(data)

@@ -1,0 +1,72 @@
+"""Settings in one place: where the data lives and how the shop reports.
+
+Everything is read from the environment when asked for (never at import time), so
+tests and benchmarks can point SHOPKPI_HOME at a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+SOURCES = ("orders", "traffic", "ads", "logistics", "inventory", "products", "fx_rates")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    timezone: str = "Asia/Shanghai"
+    reporting_currency: str = "CNY"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        home = Path(os.environ.get("SHOPKPI_HOME") or REPO_ROOT / "data").resolve()
+        settings = cls(
+            home=home,
+            timezone=os.environ.get("SHOPKPI_TIMEZONE", "Asia/Shanghai"),
+            reporting_currency=os.environ.get("SHOPKPI_REPORTING_CURRENCY", "CNY").upper(),
+        )
+        ZoneInfo(settings.timezone)  # fail early on a misspelt zone
+        return settings
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def published(self) -> Path:
+        """The read-only copy of the marts that the dashboards open."""
+        return self.home / "published" / "marts.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster_home")
+
+    def inbox_for(self, source: str) -> Path:
+        return self.inbox / source
+
+    def dbt_vars(self) -> dict[str, str]:
+        return {"timezone": self.timezone, "reporting_currency": self.reporting_currency}
+
+    def ensure_dirs(self) -> None:
+        for source in SOURCES:
+            self.inbox_for(source).mkdir(parents=True, exist_ok=True)
+        for path in (self.archive, self.quarantine, self.published.parent, self.dagster_home):
+            path.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,62 @@
+"""DuckDB access for the pipeline (the only writer) and the schemas it owns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from pipelines.lib.canonical import SPECS, raw_table_ddl
+
+AUDIT_DDL = (
+    "create schema if not exists raw",
+    "create schema if not exists audit",
+    "create sequence if not exists audit.load_id_seq start 1",
+    """
+    create table if not exists audit.file_loads (
+        load_id bigint,
+        file_name varchar,
+        source varchar,
+        sha256 varchar,
+        format varchar,
+        encoding varchar,
+        rows_read bigint,
+        rows_loaded bigint,
+        rows_quarantined bigint,
+        status varchar,
+        message varchar,
+        loaded_at timestamp,
+        stored_as varchar
+    )
+    """,
+    """
+    create table if not exists audit.quarantine (
+        load_id bigint,
+        source varchar,
+        file_name varchar,
+        row_number bigint,
+        reason varchar,
+        record varchar
+    )
+    """,
+)
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    """Create raw.* and audit.* when missing: dbt sources need them even before any file."""
+    for statement in AUDIT_DDL:
+        con.execute(statement)
+    for spec in SPECS.values():
+        con.execute(raw_table_ddl(spec))
