@@ -168,7 +168,7 @@ def _parse_column(column: Column, timezone: str) -> tuple[pl.Expr, pl.Expr]:
 def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRows:
     """Type every canonical column; split rows into good and bad (with reasons)."""
     matched, ignored = match_columns(frame, spec)
-    cleaned = matched.with_columns(_blank_to_null(pl.col(c)) for c in spec.column_names)
+    cleaned = matched.with_columns(_blank_to_null(pl.col(c)).alias(c) for c in spec.column_names)
     cleaned = cleaned.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
 
     values, errors = [], []

@@ -113,7 +113,7 @@ def read_text(data: bytes) -> ReadResult:
             io.BytesIO(text_bytes),
             separator=delimiter,
             infer_schema=False,
-            missing_utf8_is_empty_string=False,
+            empty_string_is_null=True,
             truncate_ragged_lines=False,
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as err:

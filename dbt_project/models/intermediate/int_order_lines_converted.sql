@@ -1,0 +1,79 @@
+-- Order lines with money in the reporting currency at the rate of the order's paid day
+-- (its order day when never paid), and the product's unit cost at that same day.
+with
+
+order_lines as (
+
+    select * from {{ ref('stg_shop__order_lines') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_shop__products') }}
+
+),
+
+fx as (
+
+    select * from {{ ref('int_fx_rates_daily') }}
+
+),
+
+converted as (
+
+    select
+        order_lines.platform,
+        order_lines.order_id,
+        order_lines.line_key,
+        order_lines.customer_id,
+        order_lines.ordered_at,
+        order_lines.paid_at,
+        order_lines.order_date,
+        order_lines.paid_date,
+        order_lines.status,
+        order_lines.is_valid,
+        order_lines.sku,
+        products.category,
+        order_lines.quantity,
+        order_lines.currency,
+        line_fx.rate as fx_rate,
+        order_lines.utm_source,
+        order_lines.utm_medium,
+        order_lines.utm_campaign,
+        order_lines.region,
+        order_lines.device,
+        {{ to_reporting('order_lines.quantity * order_lines.unit_price', 'line_fx.rate') }}
+            as gross_sales,
+        {{ to_reporting('order_lines.discount', 'line_fx.rate') }} as discounts,
+        {{ to_reporting('order_lines.refund_amount', 'line_fx.rate') }} as refunds,
+        {{ to_reporting('products.unit_cost', 'cost_fx.rate') }} as unit_cost
+    from order_lines
+    left join fx as line_fx
+        on
+            coalesce(order_lines.paid_date, order_lines.order_date) = line_fx.rate_date
+            and order_lines.currency = line_fx.currency
+    left join products
+        on order_lines.sku = products.sku
+    left join fx as cost_fx
+        on
+            coalesce(order_lines.paid_date, order_lines.order_date) = cost_fx.rate_date
+            and products.currency = cost_fx.currency
+
+),
+
+final as (
+
+    select
+        *,
+        gross_sales - discounts - refunds as net_revenue,
+        -- goods of a refunded line came back: no cost of goods sold
+        case
+            when status = 'refunded' then cast(0 as decimal(18, 4))
+            else cast(quantity * unit_cost as decimal(18, 4))
+        end as cogs
+    from converted
+
+)
+
+select * from final

@@ -1,0 +1,87 @@
+-- One row per order: its valid lines' money, its shipments' cost, and whether it is the
+-- customer's first valid order. An order is valid when any of its lines is paid and not
+-- pending or cancelled; only valid lines count towards its money.
+with
+
+order_lines as (
+
+    select * from {{ ref('int_order_lines_converted') }}
+
+),
+
+shipments as (
+
+    select * from {{ ref('int_shipments_converted') }}
+
+),
+
+shipping_per_order as (
+
+    select
+        order_id,
+        sum(cost) as logistics_cost,
+        count(*) as shipments
+    from shipments
+    group by order_id
+
+),
+
+orders as (
+
+    select
+        platform,
+        order_id,
+        min(customer_id) as customer_id,
+        min(ordered_at) as ordered_at,
+        min(case when is_valid then paid_at end) as paid_at,
+        bool_or(is_valid) as is_valid,
+        min(utm_campaign) as utm_campaign,
+        sum(case when is_valid then quantity else 0 end) as units,
+        sum(case when is_valid then gross_sales else 0 end) as gross_sales,
+        sum(case when is_valid then discounts else 0 end) as discounts,
+        sum(case when is_valid then refunds else 0 end) as refunds,
+        sum(case when is_valid then cogs else 0 end) as cogs
+    from order_lines
+    group by platform, order_id
+
+),
+
+with_shipping as (
+
+    select
+        orders.*,
+        {{ local_date('orders.paid_at') }} as paid_date,
+        orders.gross_sales - orders.discounts - orders.refunds as net_revenue,
+        coalesce(shipping_per_order.logistics_cost, 0) as logistics_cost
+    from orders
+    left join shipping_per_order
+        on orders.order_id = shipping_per_order.order_id
+
+),
+
+sequenced as (
+
+    select
+        *,
+        case
+            when is_valid
+                then row_number() over (
+                    partition by platform, customer_id, is_valid
+                    order by paid_at, order_id
+                )
+        end as customer_order_number
+    from with_shipping
+
+),
+
+final as (
+
+    select
+        *,
+        customer_order_number = 1 as is_first_order,
+        net_revenue - cogs - logistics_cost as gross_profit
+    from sequenced
+
+)
+
+select * from final

@@ -1,0 +1,40 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'orders') }}
+
+),
+
+renamed as (
+
+    select
+        platform,
+        order_id,
+        coalesce(line_id, sku) as line_key,
+        shop_id,
+        customer_id,
+        order_ts as ordered_at,
+        paid_ts as paid_at,
+        {{ local_date('order_ts') }} as order_date,
+        {{ local_date('paid_ts') }} as paid_date,
+        status,
+        sku,
+        quantity,
+        unit_price,
+        discount,
+        coalesce(refund_amount, 0) as refund_amount,
+        upper(currency) as currency,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        region,
+        device,
+        paid_ts is not null and status not in ('pending', 'cancelled') as is_valid,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,50 @@
+"""One ingest asset per source: new files in inbox/<source>/ -> raw.<source>."""
+
+import dagster as dg
+
+from pipelines.defs.resources import ShopSettings
+from pipelines.lib.canonical import SPECS
+from pipelines.lib.ingest import ingest_source
+from pipelines.lib.settings import SOURCES
+from pipelines.lib.warehouse import connect, ensure_schemas
+
+
+def build_ingest_asset(source: str) -> dg.AssetsDefinition:
+    spec = SPECS[source]
+
+    @dg.asset(
+        key=["raw", source],
+        group_name="ingest",
+        kinds={"polars", "duckdb"},
+        description=(
+            f"raw.{source}: {spec.description}. Loads every new file in inbox/{source}/ "
+            "(CSV, XLSX, Parquet; UTF-8, GBK detected); the latest file wins per natural key "
+            f"({', '.join(spec.natural_key)}); bad rows go to audit.quarantine, unusable "
+            "files to quarantine/, loaded files to archive/."
+        ),
+    )
+    def ingest(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
+        settings = shop.get()
+        with connect(settings.warehouse) as con:
+            ensure_schemas(con)
+            summary = ingest_source(con, settings, source)
+            row_count = con.execute(f"select count(*) from raw.{source}").fetchone()[0]
+        for outcome in summary.with_status("rejected"):
+            context.log.warning(f"{source}/{outcome.file_name} rejected: {outcome.message}")
+        for outcome in summary.with_status("partial"):
+            context.log.warning(f"{source}/{outcome.file_name}: {outcome.message}")
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": row_count,
+                "files_loaded": len(summary.with_status("loaded", "partial")),
+                "files_skipped": len(summary.with_status("skipped")),
+                "files_rejected": len(summary.with_status("rejected")),
+                "rows_loaded": summary.count("rows_loaded"),
+                "rows_quarantined": summary.count("rows_quarantined"),
+            }
+        )
+
+    return ingest
+
+
+ingest_assets = [build_ingest_asset(source) for source in SOURCES]

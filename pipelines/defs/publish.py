@@ -1,0 +1,28 @@
+"""The last step of a build: a read-only copy of the marts for the dashboards."""
+
+import dagster as dg
+
+from pipelines.defs.resources import ShopSettings
+from pipelines.lib.dbt_manifest import load_manifest, mart_models
+from pipelines.lib.publish import publish
+
+
+@dg.asset(
+    key=["published", "marts"],
+    group_name="publish",
+    kinds={"duckdb"},
+    deps=[dg.AssetKey(["marts", node["name"]]) for node in mart_models(load_manifest())],
+    description=(
+        "published/marts.duckdb: marts.*, audit.* and build metadata, swapped in atomically "
+        "after every successful build. The dashboards read only this file."
+    ),
+)
+def published_marts(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
+    settings = shop.get()
+    counts = publish(settings, load_manifest(), context.run_id)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(settings.published)),
+            **{f"rows {name}": n for name, n in counts.items() if name.startswith("marts.")},
+        }
+    )

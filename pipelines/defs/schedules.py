@@ -1,0 +1,13 @@
+import dagster as dg
+
+from pipelines.defs.jobs import daily_build
+from pipelines.lib.settings import Settings
+
+# 06:00 shop time, before the morning meeting
+daily_schedule = dg.ScheduleDefinition(
+    name="daily_build_0600",
+    job=daily_build,
+    cron_schedule="0 6 * * *",
+    execution_timezone=Settings.from_env().timezone,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)

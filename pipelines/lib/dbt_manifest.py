@@ -1,0 +1,69 @@
+"""The dbt project as Dagster sees it, with a manifest that is never stale."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
+
+
+@cache
+def dbt_project() -> DbtProject:
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_env(settings: Settings) -> dict[str, str]:
+    """The environment a dbt subprocess needs: the warehouse home, no telemetry."""
+    return {
+        **os.environ,
+        "SHOPKPI_HOME": str(settings.home),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for folder in ("models", "macros", "tests", "seeds"):
+        for path in (DBT_PROJECT_DIR / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return max(newest, (DBT_PROJECT_DIR / "dbt_project.yml").stat().st_mtime)
+
+
+def ensure_manifest() -> Path:
+    """Run `dbt parse` when target/manifest.json is missing or older than the project files."""
+    manifest = dbt_project().manifest_path
+    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
+        return manifest
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run(
+        [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR)],
+        check=True,
+        env=dbt_env(Settings.from_env()),
+    )  # fmt: skip
+    return manifest
+
+
+def load_manifest() -> dict:
+    return json.loads(ensure_manifest().read_text(encoding="utf-8"))
+
+
+def mart_models(manifest: dict) -> list[dict]:
+    """The public tables: dbt models in schema marts."""
+    return sorted(
+        (
+            node
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
+        ),
+        key=lambda node: node["name"],
+    )

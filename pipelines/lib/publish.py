@@ -1,0 +1,115 @@
+"""Publish a read-only copy of the marts for the dashboards, swapped in atomically.
+
+DuckDB allows one writer or many readers, never both. The pipeline is the writer of
+warehouse.duckdb; the dashboards only ever open published/marts.duckdb, which is
+written beside it under a temporary name and moved into place with os.replace, so a
+reader sees the previous publish or the new one, never a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.lib.settings import Settings
+
+COPIED_SCHEMAS = ("marts", "audit")
+
+
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = ? order by table_name",
+        [schema],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per source: newest business day in the data and when its last file was loaded."""
+    day_columns = {
+        "orders": "paid_ts",
+        "traffic": '"date"',
+        "ads": '"date"',
+        "logistics": "ship_ts",
+        "inventory": "snapshot_date",
+        "products": None,
+        "fx_rates": '"date"',
+    }
+    parts = []
+    for source, column in day_columns.items():
+        latest = f"cast(max({column}) as date)" if column else "cast(null as date)"
+        parts.append(
+            f"select '{source}' as source, {latest} as latest_data_date, "
+            f"max(_loaded_at) as last_loaded_at, count(*) as row_count from raw.{source}"
+        )
+    return con.execute(" union all ".join(parts)).pl()
+
+
+def column_docs(manifest: dict) -> pl.DataFrame:
+    """Every mart column's definition, written once in the dbt YAML, for tooltips."""
+    rows = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["config"].get("schema") != "marts":
+            continue
+        rows.append(
+            {
+                "table_name": node["name"],
+                "column_name": "",
+                "description": node.get("description", ""),
+                "label_zh": (node["config"].get("meta") or {}).get("label_zh", ""),
+            }
+        )
+        for column in node["columns"].values():
+            meta = column.get("meta") or column.get("config", {}).get("meta") or {}
+            rows.append(
+                {
+                    "table_name": node["name"],
+                    "column_name": column["name"],
+                    "description": column.get("description", ""),
+                    "label_zh": meta.get("label_zh", ""),
+                }
+            )
+    schema = {"table_name": pl.String, "column_name": pl.String, "description": pl.String,
+              "label_zh": pl.String}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema)
+
+
+def publish(settings: Settings, manifest: dict, run_id: str) -> dict[str, int]:
+    """Copy marts.* and audit.* with build metadata into published/marts.duckdb."""
+    target = settings.published
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")
+    counts: dict[str, int] = {}
+    built_at = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        with duckdb.connect(str(settings.warehouse)) as con:
+            con.execute(f"attach '{tmp}' as pub")
+            for schema in COPIED_SCHEMAS:
+                con.execute(f"create schema pub.{schema}")
+                for table in _tables(con, schema):
+                    con.execute(f"create table pub.{schema}.{table} as select * from {schema}.{table}")
+                    counts[f"{schema}.{table}"] = con.execute(
+                        f"select count(*) from pub.{schema}.{table}"
+                    ).fetchone()[0]
+            con.execute("create schema pub.meta")
+            freshness = source_freshness(con)  # noqa: F841 - read by the next statement
+            con.execute("create table pub.meta.source_freshness as select * from freshness")
+            docs = column_docs(manifest)  # noqa: F841
+            con.execute("create table pub.meta.column_docs as select * from docs")
+            con.execute(
+                "create table pub.meta.build as select ? as built_at, ? as run_id, ? as timezone, "
+                "? as reporting_currency",
+                [built_at, run_id, settings.timezone, settings.reporting_currency],
+            )
+            con.execute("detach pub")
+        os.replace(tmp, target)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+    return counts
