@@ -13,7 +13,7 @@ from pipelines.lib.publish import publish
     kinds={"duckdb"},
     deps=[dg.AssetKey(["marts", node["name"]]) for node in mart_models(load_manifest())],
     description=(
-        "published/marts.duckdb: marts.*, audit.* and build metadata, swapped in atomically "
+        "published/shopkpi.duckdb: marts.*, audit.* and build metadata, swapped in atomically "
         "after every successful build. The dashboards read only this file."
     ),
 )

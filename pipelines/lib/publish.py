@@ -1,7 +1,7 @@
 """Publish a read-only copy of the marts for the dashboards, swapped in atomically.
 
 DuckDB allows one writer or many readers, never both. The pipeline is the writer of
-warehouse.duckdb; the dashboards only ever open published/marts.duckdb, which is
+warehouse.duckdb; the dashboards only ever open published/shopkpi.duckdb, which is
 written beside it under a temporary name and moved into place with os.replace, so a
 reader sees the previous publish or the new one, never a half-written file.
 """
@@ -81,7 +81,7 @@ def column_docs(manifest: dict) -> pl.DataFrame:
 
 
 def publish(settings: Settings, manifest: dict, run_id: str) -> dict[str, int]:
-    """Copy marts.* and audit.* with build metadata into published/marts.duckdb."""
+    """Copy marts.* and audit.* with build metadata into published/shopkpi.duckdb."""
     target = settings.published
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")

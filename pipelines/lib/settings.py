@@ -53,7 +53,7 @@ class Settings:
     @property
     def published(self) -> Path:
         """The read-only copy of the marts that the dashboards open."""
-        return self.home / "published" / "marts.duckdb"
+        return self.home / "published" / "shopkpi.duckdb"
 
     @property
     def dagster_home(self) -> Path:

@@ -1,0 +1,71 @@
+"""The KPIs the pages show: their labels and definitions come from the dbt docs.
+
+The definition of each KPI is written once, in the dbt YAML (description and
+meta.label_zh), published with the marts, and shown here as tooltips.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Kpi:
+    column: str
+    label_en: str
+    kind: str  # money | count | ratio
+    # how the period's value is computed from daily rows: a sum, or a ratio of sums
+    numerator: str | None = None
+    denominator: str | None = None
+
+
+OVERVIEW_KPIS = (
+    Kpi("net_revenue", "Net revenue", "money"),
+    Kpi("orders", "Orders", "count"),
+    Kpi("aov", "AOV (per order)", "money", "sales_after_discounts", "orders"),
+    Kpi("revenue_per_buyer", "Revenue per buyer (客单价)", "money", "sales_after_discounts", "customers"),
+    Kpi("conversion_rate", "Conversion rate (sessions)", "ratio", "orders", "sessions"),
+    Kpi("buyer_conversion_rate", "Buyer conversion (visitors)", "ratio", "customers", "visitors"),
+    Kpi("new_customers", "New customers", "count"),
+    Kpi("gross_profit", "Gross profit", "money"),
+)
+
+
+def period_value(frame: pl.DataFrame, kpi: Kpi) -> float | None:
+    """A KPI over a period: sums, and ratios of sums (never a mean of daily ratios)."""
+    if frame.is_empty():
+        return None
+    if kpi.numerator is None:
+        return float(frame[kpi.column].sum())
+    sums = frame.select(
+        (pl.col("gross_sales") - pl.col("discounts")).sum().alias("sales_after_discounts"),
+        pl.col("orders").sum(),
+        pl.col("customers").sum(),
+        pl.col("sessions").sum(),
+        pl.col("visitors").sum(),
+    ).row(0, named=True)
+    denominator = sums[kpi.denominator]
+    return None if not denominator else float(sums[kpi.numerator]) / float(denominator)
+
+
+def format_value(value: float | None, kind: str, lang: str, currency: str = "CNY") -> str:
+    """Numbers for people: ¥1.2万 in Chinese, ¥12.3K in English, percentages to 2 places."""
+    if value is None:
+        return "—"
+    if kind == "ratio":
+        return f"{value:.2%}"
+    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ") if kind == "money" else ""
+    magnitude = abs(value)
+    if lang == "zh":
+        if magnitude >= 1e8:
+            return f"{symbol}{value / 1e8:.2f}亿"
+        if magnitude >= 1e4:
+            return f"{symbol}{value / 1e4:.1f}万"
+    else:
+        if magnitude >= 1e6:
+            return f"{symbol}{value / 1e6:.2f}M"
+        if magnitude >= 1e4:
+            return f"{symbol}{value / 1e3:.1f}K"
+    return f"{symbol}{value:,.2f}" if kind == "money" else f"{value:,.0f}"
