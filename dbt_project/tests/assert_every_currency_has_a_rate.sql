@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_order_lines_converted'}}}) }}
 -- Money in a currency with no rate on or before its day would vanish from the KPIs.
 -- Fails with one row per such currency, naming it and the first day affected.
 with

@@ -8,6 +8,7 @@ that parsing and validation happen in one place (`pipelines.lib.parse`).
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,14 +88,18 @@ def _to_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select([e.alias(n) for e, n in zip(exprs, frame.columns, strict=True)])
 
 
-def _clean_headers(frame: pl.DataFrame) -> pl.DataFrame:
-    names = [str(n).strip().lstrip("\ufeff").strip() for n in frame.columns]
+def _check_header(names: list[str]) -> None:
     if any(not n for n in names):
         position = names.index("") + 1
         raise FileRejected(f"column {position} of the header has no name")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise FileRejected(f"the header names these columns twice: {', '.join(duplicates)}")
+
+
+def _clean_headers(frame: pl.DataFrame) -> pl.DataFrame:
+    names = [str(n).strip().lstrip("\ufeff").strip() for n in frame.columns]
+    _check_header(names)
     return frame.rename(dict(zip(frame.columns, names, strict=True)))
 
 
@@ -108,6 +113,9 @@ def read_text(data: bytes) -> ReadResult:
     if not first_line.strip():
         raise FileRejected("the file has no header line (the first line is empty)")
     delimiter = detect_delimiter(first_line)
+    # polars renames repeated header names (a, a_duplicated_0): check the header as written
+    header = [name.strip() for name in next(csv.reader([first_line], delimiter=delimiter))]
+    _check_header(header)
     try:
         frame = pl.read_csv(
             io.BytesIO(text_bytes),

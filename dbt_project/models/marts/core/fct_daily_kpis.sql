@@ -97,4 +97,6 @@ final as (
 
 )
 
+-- a stable row order keeps the published file the same for the same inputs
 select * from final
+order by "date", platform

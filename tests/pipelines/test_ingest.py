@@ -1,0 +1,94 @@
+"""Loading files into raw.*: audit rows, re-exports, skips, rejections, archive."""
+
+import duckdb
+import pytest
+
+from pipelines.lib.ingest import ingest_source
+from pipelines.lib.settings import Settings
+from pipelines.lib.warehouse import connect, ensure_schemas
+
+HEADER = "order_id,platform,customer_id,order_ts,paid_ts,status,sku,quantity,unit_price,discount,currency\n"
+
+
+def drop(settings: Settings, name: str, text: str, source: str = "orders") -> None:
+    (settings.inbox_for(source) / name).write_text(text, encoding="utf-8")
+
+
+def load(settings: Settings, source: str = "orders"):
+    with connect(settings.warehouse) as con:
+        ensure_schemas(con)
+        return ingest_source(con, settings, source)
+
+
+def rows(settings: Settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_file_loads_and_is_archived_with_an_audit_row(home: Settings) -> None:
+    drop(home, "o1.csv", HEADER + "A1,tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,paid,S1,2,10.5,1,CNY\n")
+    summary = load(home)
+    assert [f.status for f in summary.files] == ["loaded"]
+    assert rows(home, "select order_id, quantity, unit_price, _row_number from raw.orders") == [
+        ("A1", 2, pytest.approx(10.5), 1)
+    ]
+    audit = rows(home, "select file_name, rows_read, rows_loaded, rows_quarantined, status from audit.file_loads")
+    assert audit == [("o1.csv", 1, 1, 0, "loaded")]
+    assert not list(home.inbox_for("orders").iterdir())
+    assert len(list((home.archive / "orders").rglob("o1.csv"))) == 1
+
+
+def test_the_same_bytes_again_are_skipped(home: Settings) -> None:
+    text = HEADER + "A1,tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,paid,S1,2,10.5,1,CNY\n"
+    drop(home, "o1.csv", text)
+    load(home)
+    drop(home, "o1-again.csv", text)
+    summary = load(home)
+    assert [f.status for f in summary.files] == ["skipped"]
+    assert rows(home, "select count(*) from raw.orders") == [(1,)]
+    assert rows(home, "select count(*) from audit.file_loads") == [(2,)]
+
+
+def test_a_re_export_replaces_rows_by_natural_key(home: Settings) -> None:
+    drop(home, "day1.csv", HEADER
+         + "A1,tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,paid,S1,2,10,0,CNY\n"
+         + "A2,tmall,c2,2025-03-01 11:00:00,2025-03-01 11:01:00,paid,S1,1,10,0,CNY\n")  # fmt: skip
+    load(home)
+    drop(home, "day2.csv", HEADER
+         + "A1,tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,delivered,S1,2,10,0,CNY\n")  # fmt: skip
+    load(home)
+    assert rows(home, "select order_id, status from raw.orders order by order_id") == [
+        ("A1", "delivered"),
+        ("A2", "paid"),
+    ]
+
+
+def test_bad_rows_go_to_quarantine_and_the_rest_loads(home: Settings) -> None:
+    drop(home, "mixed.csv", HEADER
+         + "A1,tmall,c1,2025-03-01 10:00:00,,pending,S1,1,10,0,CNY\n"
+         + "A2,tmall,c2,not a time,,pending,S1,1,10,0,CNY\n")  # fmt: skip
+    summary = load(home)
+    assert summary.files[0].status == "partial"
+    assert rows(home, "select count(*) from raw.orders") == [(1,)]
+    assert rows(home, "select file_name, row_number, reason from audit.quarantine") == [
+        ("mixed.csv", 2, "order_ts: 'not a time' is not a date and time (ISO 8601, e.g. 2025-06-18 20:15:00+08:00)")
+    ]
+    assert rows(home, "select rows_read, rows_loaded, rows_quarantined from audit.file_loads") == [(2, 1, 1)]
+
+
+def test_a_file_without_a_required_column_is_rejected_and_the_rest_loads(home: Settings) -> None:
+    drop(home, "a_bad.csv", "order_id,platform\nA1,tmall\n")
+    drop(home, "b_good.csv", HEADER + "A1,tmall,c1,2025-03-01 10:00:00,,pending,S1,1,10,0,CNY\n")
+    summary = load(home)
+    assert {f.file_name: f.status for f in summary.files} == {"a_bad.csv": "rejected", "b_good.csv": "loaded"}
+    message = rows(home, "select message from audit.file_loads where status = 'rejected'")[0][0]
+    assert message.startswith("missing required columns customer_id, order_ts, status, sku")
+    reason = home.quarantine / "orders" / "a_bad.csv.reason.txt"
+    assert "missing required columns" in reason.read_text(encoding="utf-8")
+    assert rows(home, "select count(*) from raw.orders") == [(1,)]
+
+
+def test_files_still_downloading_are_left_alone(home: Settings) -> None:
+    drop(home, "big.csv.crdownload", HEADER)
+    assert load(home).files == []
+    assert (home.inbox_for("orders") / "big.csv.crdownload").exists()
