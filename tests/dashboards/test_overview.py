@@ -1,0 +1,55 @@
+"""The dashboards through Streamlit's AppTest: rendering, filters, language, empty state."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines.lib.settings import REPO_ROOT, Settings
+
+APP = str(REPO_ROOT / "dashboards" / "streamlit_app.py")
+
+
+def open_app(home: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("SHOPKPI_HOME", str(home))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def test_overview_shows_kpis_with_definitions_and_freshness(demo_build: Settings, monkeypatch) -> None:
+    app = open_app(demo_build.home, monkeypatch)
+    assert app.title[0].value == "运营总览"
+    labels = [m.label for m in app.metric]
+    assert {"净销售额", "订单数", "客单价", "会话转化率", "支付转化率"} <= set(labels)
+    revenue = next(m for m in app.metric if m.label == "净销售额")
+    assert revenue.value.startswith("¥")
+    assert "gross_sales − discounts − refunds" in revenue.proto.help
+    assert app.caption[0].value.startswith("数据截至 2026-11-01")
+
+
+def test_platform_filter_changes_the_numbers(demo_build: Settings, monkeypatch) -> None:
+    app = open_app(demo_build.home, monkeypatch)
+    all_platforms = metric(app, "订单数")
+    app.sidebar.multiselect[0].set_value(["jd"]).run()
+    assert not app.exception
+    only_jd = metric(app, "订单数")
+    assert int(only_jd.replace(",", "")) < int(all_platforms.replace(",", ""))
+
+
+def test_language_switch_to_english(demo_build: Settings, monkeypatch) -> None:
+    app = open_app(demo_build.home, monkeypatch)
+    app.sidebar.button_group[0].set_value("en").run()
+    assert app.title[0].value == "Overview"
+    assert "Revenue per buyer (客单价)" in [m.label for m in app.metric]
+
+
+def test_an_empty_home_shows_how_to_get_data(tmp_path: Path, monkeypatch) -> None:
+    app = open_app(tmp_path / "empty", monkeypatch)
+    assert "暂无数据" in app.info[0].value
+    assert not app.metric
