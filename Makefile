@@ -20,7 +20,7 @@ DASH_PORT ?= 8501
 DAGSTER_PORT ?= 3000
 BENCH_ORDERS ?= 1000000
 
-.PHONY: help setup run pipeline demo test test-slow lint format bench screenshot clean
+.PHONY: help setup run pipeline demo test test-slow lint format bench screenshot browser-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,15 +58,24 @@ test-slow: setup ## the opt-in slow tier
 lint: setup ## ruff (format + check) and sqlfluff
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models macros
+	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models tests
 
 format: setup ## apply ruff and sqlfluff fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
-	cd dbt_project && ../$(VENV)/bin/sqlfluff fix models macros
+	cd dbt_project && ../$(VENV)/bin/sqlfluff fix models tests
 
 bench: setup ## time `make pipeline` on a generated shop (BENCH_ORDERS order lines)
 	$(PY) -m pipelines.bench --orders $(BENCH_ORDERS)
+
+browser-deps: ## Debian's headless Chromium and CJK fonts, for page tests and screenshots
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+screenshot: setup browser-deps ## screenshot the Overview page of the current SHOPKPI_HOME
+	@trap 'kill 0' EXIT; \
+	$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.port 8598 >/dev/null 2>&1 & \
+	sleep 5; $(PY) -m tests.e2e.browser http://127.0.0.1:8598/overview docs/screenshots/overview.png
 
 clean: ## remove the venv and build output (keeps data/)
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

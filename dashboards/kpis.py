@@ -25,7 +25,13 @@ OVERVIEW_KPIS = (
     Kpi("net_revenue", "Net revenue", "money"),
     Kpi("orders", "Orders", "count"),
     Kpi("aov", "AOV (per order)", "money", "sales_after_discounts", "orders"),
-    Kpi("revenue_per_buyer", "Revenue per buyer (客单价)", "money", "sales_after_discounts", "customers"),
+    Kpi(
+        "revenue_per_buyer",
+        "Revenue per buyer (客单价)",
+        "money",
+        "sales_after_discounts",
+        "customers",
+    ),
     Kpi("conversion_rate", "Conversion rate (sessions)", "ratio", "orders", "sessions"),
     Kpi("buyer_conversion_rate", "Buyer conversion (visitors)", "ratio", "customers", "visitors"),
     Kpi("new_customers", "New customers", "count"),
@@ -56,7 +62,11 @@ def format_value(value: float | None, kind: str, lang: str, currency: str = "CNY
         return "—"
     if kind == "ratio":
         return f"{value:.2%}"
-    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ") if kind == "money" else ""
+    symbol = (
+        {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
+        if kind == "money"
+        else ""
+    )
     magnitude = abs(value)
     if lang == "zh":
         if magnitude >= 1e8:

@@ -11,8 +11,8 @@ import streamlit as st
 # `streamlit run dashboards/streamlit_app.py` puts dashboards/ on the path, not the repo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboards import data  # noqa: E402
-from dashboards.i18n import LANGUAGES, t  # noqa: E402
+from dashboards import data
+from dashboards.i18n import LANGUAGES, t
 
 st.set_page_config(page_title="shopkpi", page_icon="📈", layout="wide")
 
@@ -41,7 +41,13 @@ with st.sidebar:
         all_platforms = data.platforms()
         st.multiselect(t("platforms"), all_platforms, default=all_platforms, key="platforms")
 
-pages = [
-    st.Page("app_pages/overview.py", title=t("overview"), icon="📊", url_path="overview", default=True),
-]
+overview = st.Page("app_pages/overview.py", title=t("overview"), icon="📊", url_path="overview")
+
+
+def start() -> None:
+    """The root URL opens the Overview, so every page has its own path (/overview)."""
+    st.switch_page(overview)
+
+
+pages = [st.Page(start, title="shopkpi", default=True, visibility="hidden"), overview]
 st.navigation(pages).run()

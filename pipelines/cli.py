@@ -33,7 +33,9 @@ def prepare(settings: Settings) -> None:
 
 
 def inbox_is_empty(settings: Settings) -> bool:
-    return not any(p.is_file() for p in settings.inbox.rglob("*")) if settings.inbox.exists() else True
+    return (
+        not any(p.is_file() for p in settings.inbox.rglob("*")) if settings.inbox.exists() else True
+    )
 
 
 def demo_if_empty(settings: Settings) -> None:
@@ -70,7 +72,10 @@ def build(settings: Settings) -> int:
         )
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        print(f"build failed (run {result.run_id}); failed steps: {', '.join(failed)}", file=sys.stderr)
+        print(
+            f"build failed (run {result.run_id}); failed steps: {', '.join(failed)}",
+            file=sys.stderr,
+        )
         return 1
     print(f"build succeeded (run {result.run_id}); dashboards read {settings.published}")
     return 0

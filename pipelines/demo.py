@@ -212,7 +212,9 @@ def make_catalogue(rng: np.random.Generator, start: dt.date) -> Catalogue:
             noun = nouns[i % len(nouns)]
             variant = VARIANTS[int(rng.integers(len(VARIANTS)))]
             cost = round(float(np.exp(rng.uniform(np.log(lo), np.log(hi)))), 2)
-            launch = int(rng.integers(-400, -30)) if rng.random() < 0.85 else int(rng.integers(30, 600))
+            launch = (
+                int(rng.integers(-400, -30)) if rng.random() < 0.85 else int(rng.integers(30, 600))
+            )
             rows.append(
                 {
                     "sku": f"SKU-{code:02d}{i + 1:03d}",
@@ -241,9 +243,7 @@ def make_catalogue(rng: np.random.Generator, start: dt.date) -> Catalogue:
             "unit_cost": unit_cost,
             "list_price": list_price,
             "currency": ["CNY"] * n,
-            "launch_date": [
-                (start + dt.timedelta(days=r["launch"])).isoformat() for r in rows
-            ],
+            "launch_date": [(start + dt.timedelta(days=r["launch"])).isoformat() for r in rows],
         }
     )
     return Catalogue(
@@ -268,7 +268,12 @@ class Inventory:
         share = cat.popularity / cat.popularity.sum()
         # expected units per day and warehouse; refined by a moving average of real sales
         cn = share * daily_lines * 0.87 * 1.25 / 2
-        us = np.where(cat.on_shopify, share / share[cat.on_shopify].sum(), 0) * daily_lines * 0.13 * 1.25
+        us = (
+            np.where(cat.on_shopify, share / share[cat.on_shopify].sum(), 0)
+            * daily_lines
+            * 0.13
+            * 1.25
+        )
         self.demand = np.stack([cn, cn, us], axis=1) + 1e-3
         self.carried = np.stack([np.ones(n, bool), np.ones(n, bool), cat.on_shopify], axis=1)
         self.lead_days = rng.integers(5, 15, size=n)
@@ -330,9 +335,12 @@ class CustomerBase:
         if self.count == 0:
             returning[:] = False
         # most repeat buyers come back within weeks, a loyal tail over months
-        lag = np.where(
-            rng.random(n) < 0.55, rng.exponential(25, n), rng.exponential(160, n)
-        ).astype(np.int64) + 1
+        lag = (
+            np.where(rng.random(n) < 0.55, rng.exponential(25, n), rng.exponential(160, n)).astype(
+                np.int64
+            )
+            + 1
+        )
         target = day - lag
         ok = returning & (target >= 0)
         lo = self.start[np.clip(target, 0, None)]
@@ -534,7 +542,9 @@ def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END)
             unit_price = np.round(cat.price[platform][sku_idx] * promo_price, 2)
             gross = qty * unit_price
             disc_rate = np.where(
-                rng.random(n_orders) < (0.55 if promo else 0.25), rng.uniform(0.03, 0.2, n_orders), 0
+                rng.random(n_orders) < (0.55 if promo else 0.25),
+                rng.uniform(0.03, 0.2, n_orders),
+                0,
             )
             discount = np.round(gross * disc_rate[order_of_line], 2)
 
@@ -556,7 +566,9 @@ def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END)
             else:
                 r = rng.choice(len(cn_regions), n_orders, p=cn_region_p)
                 region = np.array(cn_regions)[r]
-                order_wh = np.array([0 if CN_REGIONS[x][1] == "华东仓" else 1 for x in cn_regions])[r]
+                order_wh = np.array([0 if CN_REGIONS[x][1] == "华东仓" else 1 for x in cn_regions])[
+                    r
+                ]
                 remote = np.array([CN_REGIONS[x][2] for x in cn_regions])[r]
             carrier_names = [c for c, v in CARRIERS.items() if platform in v[0]]
             carrier_w = np.array([CARRIERS[c][1] for c in carrier_names], dtype=float)
@@ -567,9 +579,11 @@ def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END)
             ships = paid_ok & ~refund_before_ship
             backlog = 48 if event > 3 else 0
             backlog += 72 if is_cny_slowdown(day) and platform != "shopify" else 0
-            ship_utc = utc_order + pay_delay + (
-                (rng.lognormal(np.log(16), 0.5, n_orders) + backlog) * 3600
-            ).astype(np.int64)
+            ship_utc = (
+                utc_order
+                + pay_delay
+                + ((rng.lognormal(np.log(16), 0.5, n_orders) + backlog) * 3600).astype(np.int64)
+            )
             ships &= ship_utc < end_epoch
             promised_days = np.array([CARRIERS[c][2] for c in carrier]) + remote * 2
             late_p = np.array([CARRIERS[c][3] for c in carrier]) * (1.8 if event > 3 else 1.0)
@@ -595,7 +609,9 @@ def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END)
             net_line = gross - discount
             refund = np.where(line_status == "refunded", net_line, 0.0)
             part_line = (line_status == "partially_refunded") & (line_no == 0)
-            refund = np.where(part_line, np.round(net_line * rng.uniform(0.2, 0.6, n_lines), 2), refund)
+            refund = np.where(
+                part_line, np.round(net_line * rng.uniform(0.2, 0.6, n_lines), 2), refund
+            )
 
             # ---- attribution: campaigns of this platform take part of the orders
             utm_campaign = np.full(n_orders, None, dtype=object)
@@ -638,7 +654,9 @@ def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END)
                 f"{platform}_{month}.csv",
                 {
                     "order_id": line_order_id,
-                    "line_id": np.char.add(np.char.add(line_order_id, "-"), (line_no + 1).astype(str)),
+                    "line_id": np.char.add(
+                        np.char.add(line_order_id, "-"), (line_no + 1).astype(str)
+                    ),
                     "platform": platform,
                     "shop_id": f"{platform}-flagship",
                     "customer_id": customer_id[order_of_line],
@@ -665,7 +683,9 @@ def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END)
             np.add.at(sold, (sku_idx[leaves], order_wh[order_of_line][leaves]), qty[leaves])
 
             # ---- shipments: outbound, and returns for refunded goods that travelled
-            weight = np.bincount(order_of_line, weights=qty * cat.weight_kg[sku_idx], minlength=n_orders)
+            weight = np.bincount(
+                order_of_line, weights=qty * cat.weight_kg[sku_idx], minlength=n_orders
+            )
             base_cost = np.array([CARRIERS[c][4] for c in carrier])
             per_kg = 0.45 if platform == "shopify" else 1.5
             cost = np.round(base_cost + per_kg * weight + remote * 8, 2)
@@ -749,7 +769,9 @@ class Campaign:
     k: float  # attributed orders per spend ** DIMINISHING
 
 
-def _campaign_plan(lines_per_day: np.ndarray, avg_price: dict[str, float]) -> dict[str, list[Campaign]]:
+def _campaign_plan(
+    lines_per_day: np.ndarray, avg_price: dict[str, float]
+) -> dict[str, list[Campaign]]:
     """Daily budgets that follow demand (pushed harder on peaks) and their efficiency."""
     plan: dict[str, list[Campaign]] = {p: [] for p in PLATFORMS}
     rng = np.random.default_rng(7)  # budgets are a plan, not part of the order stream
@@ -866,7 +888,9 @@ def _write_products(out: Path, cat: Catalogue) -> int:
 
 def _write_fx(out: Path, rng: np.random.Generator, start: dt.date, end: dt.date) -> int:
     """USD->CNY on working days only: a weekend uses Friday's rate."""
-    days = [start - dt.timedelta(days=7) + dt.timedelta(days=i) for i in range((end - start).days + 8)]
+    days = [
+        start - dt.timedelta(days=7) + dt.timedelta(days=i) for i in range((end - start).days + 8)
+    ]
     steps = rng.normal(0, 0.012, len(days))
     rate = 7.18 + np.cumsum(steps) - np.linspace(0, 0.1, len(days))
     frame = pl.DataFrame({"date": days, "currency": "USD", "rate": np.round(rate, 4)}).filter(
@@ -877,9 +901,15 @@ def _write_fx(out: Path, rng: np.random.Generator, start: dt.date, end: dt.date)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.demo", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, required=True, help="folder to write <source>/ folders into")
-    parser.add_argument("--orders", type=int, default=DEFAULT_ORDER_LINES, help="order lines to generate")
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.demo", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder to write <source>/ folders into"
+    )
+    parser.add_argument(
+        "--orders", type=int, default=DEFAULT_ORDER_LINES, help="order lines to generate"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--end", type=dt.date.fromisoformat, default=DEFAULT_END, help="last day")
     args = parser.parse_args(argv)

@@ -61,7 +61,9 @@ def _rates(exports: Path) -> pl.DataFrame:
     return fx.sort("currency", "date")
 
 
-def _convert(frame: pl.DataFrame, fx: pl.DataFrame, day: str, reporting: str = "CNY") -> pl.DataFrame:
+def _convert(
+    frame: pl.DataFrame, fx: pl.DataFrame, day: str, reporting: str = "CNY"
+) -> pl.DataFrame:
     """Attach `rate`: 1 for the reporting currency, else the latest rate on or before `day`."""
     joined = frame.sort("currency", day).join_asof(
         fx, left_on=day, right_on="date", by="currency", strategy="backward"
@@ -91,7 +93,9 @@ def daily_kpis(exports: Path) -> pl.DataFrame:
     products = _products(exports)
     lines = lines.join(products, on="sku", how="left")
     cost_rate = _convert(
-        lines.select("order_id", "sku", "paid_date", pl.col("cost_currency").alias("currency")).unique(),
+        lines.select(
+            "order_id", "sku", "paid_date", pl.col("cost_currency").alias("currency")
+        ).unique(),
         fx,
         "paid_date",
     ).select("order_id", "sku", pl.col("rate").alias("cost_rate"))

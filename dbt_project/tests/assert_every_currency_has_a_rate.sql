@@ -5,11 +5,17 @@ with
 
 missing as (
 
-    select currency, coalesce(paid_date, order_date) as booked_date, 'orders' as source
+    select
+        currency,
+        coalesce(paid_date, order_date) as booked_date,
+        'orders' as source
     from {{ ref('int_order_lines_converted') }}
     where fx_rate is null
     union all
-    select currency, ship_date, 'logistics'
+    select
+        currency,
+        ship_date,
+        'logistics' as source
     from {{ ref('int_shipments_converted') }}
     where fx_rate is null
 

@@ -36,4 +36,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.Sk
     if current != previous.get("seen"):
         return dg.SensorResult(skip_reason="files are still arriving", cursor=cursor)
     # the same waiting files are asked for once: run_key dedupes while the run is queued
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=hashlib.sha256(current.encode()).hexdigest())], cursor=cursor)
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=hashlib.sha256(current.encode()).hexdigest())],
+        cursor=cursor,
+    )

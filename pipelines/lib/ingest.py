@@ -104,9 +104,7 @@ def _write_rows(
             f"{t} = {i}"
             for t, i in zip(_key_sql(spec, "target"), _key_sql(spec, "incoming"), strict=True)
         )
-        con.execute(
-            f"delete from raw.{spec.name} as target using incoming where {matches}"  # noqa: S608
-        )
+        con.execute(f"delete from raw.{spec.name} as target using incoming where {matches}")
         columns = ", ".join(f'"{c.name}"' for c in spec.columns)
         casts = ", ".join(
             f'cast(incoming."{c.name}" as {DUCKDB_TYPES[c.kind]})' for c in spec.columns

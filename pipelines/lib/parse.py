@@ -177,9 +177,7 @@ def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRo
         values.append(value.alias(column.name))
         errors.append(error)
     reason = pl.concat_str(errors, separator="; ", ignore_nulls=True)
-    checked = cleaned.with_columns(
-        pl.when(reason == "").then(None).otherwise(reason).alias(REASON)
-    )
+    checked = cleaned.with_columns(pl.when(reason == "").then(None).otherwise(reason).alias(REASON))
 
     bad = checked.filter(pl.col(REASON).is_not_null()).select(
         ROW,
@@ -207,9 +205,9 @@ def split_duplicate_keys(parsed: ParsedRows, spec: SourceSpec) -> ParsedRows:
             + pl.col("_kept").cast(pl.String)
             + pl.lit(" is kept")
         ).alias(REASON),
-        pl.struct(
-            [pl.col(c).cast(pl.String) for c in spec.column_names]
-        ).struct.json_encode().alias("record"),
+        pl.struct([pl.col(c).cast(pl.String) for c in spec.column_names])
+        .struct.json_encode()
+        .alias("record"),
     )
     return ParsedRows(
         good=good.filter(is_last),

@@ -93,7 +93,9 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> dict[str, int]:
             for schema in COPIED_SCHEMAS:
                 con.execute(f"create schema pub.{schema}")
                 for table in _tables(con, schema):
-                    con.execute(f"create table pub.{schema}.{table} as select * from {schema}.{table}")
+                    con.execute(
+                        f"create table pub.{schema}.{table} as select * from {schema}.{table}"
+                    )
                     counts[f"{schema}.{table}"] = con.execute(
                         f"select count(*) from pub.{schema}.{table}"
                     ).fetchone()[0]

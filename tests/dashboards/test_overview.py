@@ -22,7 +22,9 @@ def metric(app: AppTest, label: str) -> str:
     return next(m.value for m in app.metric if m.label == label)
 
 
-def test_overview_shows_kpis_with_definitions_and_freshness(demo_build: Settings, monkeypatch) -> None:
+def test_overview_shows_kpis_with_definitions_and_freshness(
+    demo_build: Settings, monkeypatch
+) -> None:
     app = open_app(demo_build.home, monkeypatch)
     assert app.title[0].value == "运营总览"
     labels = [m.label for m in app.metric]

@@ -22,7 +22,9 @@ def read_mart(path, table: str = "fct_daily_kpis") -> pl.DataFrame:
     return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
 
 
-def test_fct_daily_kpis_matches_an_independent_computation(demo_build: Settings, demo_exports) -> None:
+def test_fct_daily_kpis_matches_an_independent_computation(
+    demo_build: Settings, demo_exports
+) -> None:
     built = read_mart(demo_build.warehouse).sort("date", "platform")
     expected = reference.daily_kpis(demo_exports).sort("date", "platform")
     assert built.height == expected.height > 700
@@ -43,7 +45,9 @@ def test_the_published_copy_holds_the_same_marts_and_build_metadata(demo_build: 
             "select description from meta.column_docs where table_name = 'fct_daily_kpis' "
             "and column_name = 'buyer_conversion_rate'"
         ).fetchone()
-        freshness = dict(con.execute("select source, row_count from meta.source_freshness").fetchall())
+        freshness = dict(
+            con.execute("select source, row_count from meta.source_freshness").fetchall()
+        )
     assert build == [("Asia/Shanghai", "CNY")]
     assert "visitor" in docs[0]
     assert freshness["orders"] == 6_000
@@ -76,7 +80,9 @@ def test_a_second_build_with_the_same_files_changes_nothing(tmp_path, demo_expor
     assert run_build().success  # and a scheduled run finds an empty inbox
     assert_frame_equal(read_mart(settings.warehouse).sort("date", "platform"), first)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        statuses = dict(con.execute("select status, count(*) from audit.file_loads group by 1").fetchall())
+        statuses = dict(
+            con.execute("select status, count(*) from audit.file_loads group by 1").fetchall()
+        )
         raw_orders = con.execute("select count(*) from raw.orders").fetchone()[0]
     assert statuses["skipped"] == statuses["loaded"]
     assert raw_orders == 6_000

@@ -2,15 +2,18 @@
 
 import dagster as dg
 
-from pipelines.defs.sensors import inbox_sensor
 from pipelines.definitions import defs
+from pipelines.defs.sensors import inbox_sensor
 from pipelines.lib.settings import Settings
 
 
 def test_definitions_load_with_the_whole_lineage() -> None:
     definitions = defs()
     keys = {key.to_user_string() for key in definitions.resolve_all_asset_keys()}
-    raw = {f"raw/{s}" for s in ("orders", "traffic", "ads", "logistics", "inventory", "products", "fx_rates")}
+    raw = {
+        f"raw/{s}"
+        for s in ("orders", "traffic", "ads", "logistics", "inventory", "products", "fx_rates")
+    }
     assert raw <= keys
     assert {"staging/stg_shop__order_lines", "intermediate/int_orders_summarised",
             "marts/fct_daily_kpis", "published/marts"} <= keys  # fmt: skip

@@ -59,7 +59,9 @@ def test_two_years_with_festival_peaks_and_a_new_year_dip(tmp_path: Path) -> Non
     assert count[dt.date(2025, 6, 18)] > 2 * typical  # 618
     assert count[dt.date(2026, 2, 17)] < 0.7 * typical  # Chinese New Year
     # repeat customers exist, and so do refunds and cancellations
-    orders_per_customer = lines.group_by("platform", "customer_id").agg(pl.col("order_id").n_unique())
+    orders_per_customer = lines.group_by("platform", "customer_id").agg(
+        pl.col("order_id").n_unique()
+    )
     assert (orders_per_customer["order_id"] > 1).mean() > 0.1
     statuses = set(lines["status"].unique())
     assert {"cancelled", "refunded", "partially_refunded", "delivered"} <= statuses

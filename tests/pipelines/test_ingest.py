@@ -26,13 +26,20 @@ def rows(settings: Settings, sql: str) -> list[tuple]:
 
 
 def test_a_file_loads_and_is_archived_with_an_audit_row(home: Settings) -> None:
-    drop(home, "o1.csv", HEADER + "A1,tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,paid,S1,2,10.5,1,CNY\n")
+    drop(
+        home,
+        "o1.csv",
+        HEADER + "A1,tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,paid,S1,2,10.5,1,CNY\n",
+    )
     summary = load(home)
     assert [f.status for f in summary.files] == ["loaded"]
     assert rows(home, "select order_id, quantity, unit_price, _row_number from raw.orders") == [
         ("A1", 2, pytest.approx(10.5), 1)
     ]
-    audit = rows(home, "select file_name, rows_read, rows_loaded, rows_quarantined, status from audit.file_loads")
+    audit = rows(
+        home,
+        "select file_name, rows_read, rows_loaded, rows_quarantined, status from audit.file_loads",
+    )
     assert audit == [("o1.csv", 1, 1, 0, "loaded")]
     assert not list(home.inbox_for("orders").iterdir())
     assert len(list((home.archive / "orders").rglob("o1.csv"))) == 1
@@ -71,16 +78,25 @@ def test_bad_rows_go_to_quarantine_and_the_rest_loads(home: Settings) -> None:
     assert summary.files[0].status == "partial"
     assert rows(home, "select count(*) from raw.orders") == [(1,)]
     assert rows(home, "select file_name, row_number, reason from audit.quarantine") == [
-        ("mixed.csv", 2, "order_ts: 'not a time' is not a date and time (ISO 8601, e.g. 2025-06-18 20:15:00+08:00)")
+        (
+            "mixed.csv",
+            2,
+            "order_ts: 'not a time' is not a date and time (ISO 8601, e.g. 2025-06-18 20:15:00+08:00)",
+        )
     ]
-    assert rows(home, "select rows_read, rows_loaded, rows_quarantined from audit.file_loads") == [(2, 1, 1)]
+    assert rows(home, "select rows_read, rows_loaded, rows_quarantined from audit.file_loads") == [
+        (2, 1, 1)
+    ]
 
 
 def test_a_file_without_a_required_column_is_rejected_and_the_rest_loads(home: Settings) -> None:
     drop(home, "a_bad.csv", "order_id,platform\nA1,tmall\n")
     drop(home, "b_good.csv", HEADER + "A1,tmall,c1,2025-03-01 10:00:00,,pending,S1,1,10,0,CNY\n")
     summary = load(home)
-    assert {f.file_name: f.status for f in summary.files} == {"a_bad.csv": "rejected", "b_good.csv": "loaded"}
+    assert {f.file_name: f.status for f in summary.files} == {
+        "a_bad.csv": "rejected",
+        "b_good.csv": "loaded",
+    }
     message = rows(home, "select message from audit.file_loads where status = 'rejected'")[0][0]
     assert message.startswith("missing required columns customer_id, order_ts, status, sku")
     reason = home.quarantine / "orders" / "a_bad.csv.reason.txt"

@@ -20,7 +20,9 @@ def orders(*rows: dict) -> pl.DataFrame:
         "status": "paid", "sku": "S1", "quantity": "1", "unit_price": "10",
         "discount": "0", "currency": "CNY",
     }  # fmt: skip
-    return pl.DataFrame([{**base, **row} for row in rows], schema={c: pl.String for c in ORDER_COLUMNS})
+    return pl.DataFrame(
+        [{**base, **row} for row in rows], schema={c: pl.String for c in ORDER_COLUMNS}
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,7 +44,9 @@ def test_timestamps_become_utc(text: str, utc: dt.datetime) -> None:
 
 
 def test_naive_timestamps_follow_the_shop_timezone_setting() -> None:
-    parsed = parse_rows(orders({"paid_ts": "2025-07-01 12:00:00"}), SPECS["orders"], "America/New_York")
+    parsed = parse_rows(
+        orders({"paid_ts": "2025-07-01 12:00:00"}), SPECS["orders"], "America/New_York"
+    )
     assert parsed.good["paid_ts"][0] == dt.datetime(2025, 7, 1, 16, 0)
 
 
@@ -103,7 +107,9 @@ def test_headers_match_case_insensitively_and_extra_columns_are_reported() -> No
 
 def test_within_a_file_the_last_row_of_a_key_wins() -> None:
     frame = orders({"status": "paid"}, {"order_id": "B"}, {"status": "delivered"})
-    parsed = split_duplicate_keys(parse_rows(frame, SPECS["orders"], "Asia/Shanghai"), SPECS["orders"])
+    parsed = split_duplicate_keys(
+        parse_rows(frame, SPECS["orders"], "Asia/Shanghai"), SPECS["orders"]
+    )
     assert parsed.good.sort("_row_number")["status"].to_list() == ["paid", "delivered"]
     assert parsed.bad["_reason"].to_list() == [
         "duplicate platform + order_id + line_id in the same file; row 3 is kept"

@@ -9,17 +9,35 @@ rates as (
 
 booked_days as (
 
-    select order_date as booked_date, currency from {{ ref('stg_shop__order_lines') }}
+    select
+        order_date as booked_date,
+        currency
+    from {{ ref('stg_shop__order_lines') }}
     union all
-    select paid_date, currency from {{ ref('stg_shop__order_lines') }}
+    select
+        paid_date,
+        currency
+    from {{ ref('stg_shop__order_lines') }}
     union all
-    select spend_date, currency from {{ ref('stg_shop__ad_spend') }}
+    select
+        spend_date,
+        currency
+    from {{ ref('stg_shop__ad_spend') }}
     union all
-    select ship_date, currency from {{ ref('stg_shop__shipments') }}
+    select
+        ship_date,
+        currency
+    from {{ ref('stg_shop__shipments') }}
     union all
-    select snapshot_date, null from {{ ref('stg_shop__inventory_snapshots') }}
+    select
+        snapshot_date,
+        null as currency
+    from {{ ref('stg_shop__inventory_snapshots') }}
     union all
-    select rate_date, currency from rates
+    select
+        rate_date,
+        currency
+    from rates
 
 ),
 
@@ -40,7 +58,8 @@ days as (
 
 currencies as (
 
-    select distinct currency from booked_days where currency is not null
+    select distinct currency from booked_days
+    where currency is not null
     union
     select '{{ var("reporting_currency") }}'
 

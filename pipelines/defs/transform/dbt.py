@@ -38,4 +38,6 @@ def shopkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s
     # dbt-duckdb finds the warehouse through SHOPKPI_HOME (profiles.yml); the CLI
     # resource passes this process's environment on
     os.environ.update(dbt_env(settings))
-    yield from dbt.cli(["build", "--vars", json.dumps(settings.dbt_vars())], context=context).stream()
+    yield from dbt.cli(
+        ["build", "--vars", json.dumps(settings.dbt_vars())], context=context
+    ).stream()

@@ -1,0 +1,108 @@
+"""`make bench`: time `make pipeline` on a generated shop and report its peak memory.
+
+    python -m pipelines.bench [--orders N] [--seed S] [--keep]
+
+Generates N order lines (default 1,000,000) into a temporary SHOPKPI_HOME, then runs
+the build exactly as `make pipeline` does (`python -m pipelines.cli build`) in a child
+process, sampling the memory of that whole process tree (the build and its dbt
+subprocess) every 0.1 s. Prints wall time, order lines per second and peak memory, and
+writes the same as JSON into bench-results/ (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+from pipelines import demo
+from pipelines.lib.settings import REPO_ROOT, SOURCES
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:  # ended between listing and reading
+            pass
+    return total
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS summed over the process tree, exit code)."""
+    peak = 0
+    started = time.perf_counter()
+    child = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
+    watched = psutil.Process(child.pid)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                peak = max(peak, _tree_rss(watched))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = child.wait()
+    done.set()
+    sampler.join()
+    return time.perf_counter() - started, peak, code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.bench")
+    parser.add_argument("--orders", type=int, default=1_000_000, help="order lines to generate")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary SHOPKPI_HOME")
+    args = parser.parse_args(argv)
+
+    home = Path(tempfile.mkdtemp(prefix="shopkpi-bench-"))
+    inbox = home / "inbox"
+    started = time.perf_counter()
+    demo.generate(inbox, args.orders, args.seed)
+    generate_seconds = time.perf_counter() - started
+    input_bytes = sum(p.stat().st_size for s in SOURCES for p in (inbox / s).iterdir())
+
+    env = {**os.environ, "SHOPKPI_HOME": str(home), "DAGSTER_HOME": str(home / "dagster_home")}
+    wall, peak, code = run_measured([sys.executable, "-m", "pipelines.cli", "build"], env)
+    result = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "order_lines": args.orders,
+        "input_mb": round(input_bytes / 1e6, 1),
+        "generate_seconds": round(generate_seconds, 1),
+        "pipeline_seconds": round(wall, 1),
+        "order_lines_per_second": round(args.orders / wall),
+        "peak_memory_mb": round(peak / 1e6),
+        "exit_code": code,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    print(json.dumps(result, indent=2))
+    out = REPO_ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / f"pipeline-{args.orders}.json").write_text(json.dumps(result, indent=2) + "\n")
+    if args.keep:
+        print(f"kept {home}")
+    else:
+        shutil.rmtree(home, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
