@@ -27,6 +27,7 @@ help: ## list the targets
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/pip || $(PY) -m ensurepip --upgrade >/dev/null
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --quiet
 	touch $@
@@ -73,9 +74,9 @@ browser-deps: ## Debian's headless Chromium and CJK fonts, for page tests and sc
 	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 screenshot: setup browser-deps ## screenshot the Overview page of the current SHOPKPI_HOME
-	@trap 'kill 0' EXIT; \
-	$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.port 8598 >/dev/null 2>&1 & \
-	sleep 5; $(PY) -m tests.e2e.browser http://127.0.0.1:8598/overview docs/screenshots/overview.png
+	@$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.port 8598 >/dev/null 2>&1 & \
+	pid=$$!; $(PY) -m tests.e2e.browser http://127.0.0.1:8598/overview docs/screenshots/overview.png; \
+	status=$$?; kill $$pid; exit $$status
 
 clean: ## remove the venv and build output (keeps data/)
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

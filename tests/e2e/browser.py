@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM_ARGS = [
@@ -44,7 +45,12 @@ def screenshot(url: str, out: Path, width: int = 1400, height: int = 1000) -> No
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})
-        page.goto(url)
+        for _ in range(60):  # the server may still be starting
+            try:
+                page.goto(url)
+                break
+            except PlaywrightError:
+                page.wait_for_timeout(500)
         wait_for_app(page)
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out), full_page=True)
