@@ -54,9 +54,10 @@ def source_freshness() -> pl.DataFrame | None:
 
 
 def column_docs(table: str) -> dict[str, dict[str, str]]:
-    """column -> {description, label_zh}, from the dbt YAML via the publish."""
+    """column -> {description, label_zh, description_zh}, from the dbt YAML via the publish."""
     frame = query(
-        "select column_name, description, label_zh from meta.column_docs where table_name = ?",
+        "select column_name, description, label_zh, description_zh from meta.column_docs "
+        "where table_name = ?",
         (table,),
     )
     if frame is None:

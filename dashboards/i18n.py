@@ -28,6 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
     "vs_previous": {"en": "vs previous {days} days", "zh": "对比前 {days} 天"},
     "trend": {"en": "Daily net revenue by platform", "zh": "各平台每日净销售额"},
     "breakdown": {"en": "By platform", "zh": "平台明细"},
+    "share": {"en": "Share of net revenue", "zh": "净销售额占比"},
     "currency_note": {"en": "Money in {currency}", "zh": "金额单位：{currency}"},
 }
 

@@ -39,6 +39,17 @@ OVERVIEW_KPIS = (
 )
 
 
+def label(doc: dict[str, str], english: str, lang: str) -> str:
+    """The column's name for people: its Chinese label from the dbt YAML, or English."""
+    return (doc.get("label_zh") or english) if lang == "zh" else english
+
+
+def definition(doc: dict[str, str], lang: str) -> str | None:
+    """The column's definition from the dbt YAML, in the UI language when written."""
+    text = doc.get("description_zh") if lang == "zh" else None
+    return text or doc.get("description") or None
+
+
 def period_value(frame: pl.DataFrame, kpi: Kpi) -> float | None:
     """A KPI over a period: sums, and ratios of sums (never a mean of daily ratios)."""
     if frame.is_empty():

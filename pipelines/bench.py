@@ -12,6 +12,7 @@ writes the same as JSON into bench-results/ (not committed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -33,10 +34,8 @@ from pipelines.lib.settings import REPO_ROOT, SOURCES
 def _tree_rss(process: psutil.Process) -> int:
     total = 0
     for proc in [process, *process.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):  # ended between listing and reading
             total += proc.memory_info().rss
-        except psutil.Error:  # ended between listing and reading
-            pass
     return total
 
 
@@ -51,10 +50,8 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, i
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            try:
+            with contextlib.suppress(psutil.Error):
                 peak = max(peak, _tree_rss(watched))
-            except psutil.Error:
-                pass
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)

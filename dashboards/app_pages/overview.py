@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboards import charts, data, filters
 from dashboards.i18n import lang, t
-from dashboards.kpis import OVERVIEW_KPIS, format_value, period_value
+from dashboards.kpis import OVERVIEW_KPIS, definition, format_value, label, period_value
 
 st.title(t("overview"))
 
@@ -40,17 +40,16 @@ docs = data.column_docs("fct_daily_kpis")
 columns = st.columns(4)
 for i, kpi in enumerate(OVERVIEW_KPIS):
     doc = docs.get(kpi.column, {})
-    label = (doc.get("label_zh") or kpi.label_en) if lang() == "zh" else kpi.label_en
     value = period_value(frame, kpi)
     previous = period_value(before, kpi)
     delta = None
     if value is not None and previous:
         delta = f"{(value - previous) / abs(previous):+.1%} " + t("vs_previous", days=chosen.days)
     columns[i % 4].metric(
-        label,
+        label(doc, kpi.label_en, lang()),
         format_value(value, kpi.kind, lang(), currency),
         delta=delta,
-        help=doc.get("description") or None,
+        help=definition(doc, lang()),
         border=True,
     )
 
@@ -75,13 +74,30 @@ by_platform = (
     )
     .sort("net_revenue", descending=True)
 )
+
+
+def column(name: str, english: str, **kw) -> st.column_config.Column:
+    doc = docs.get(name, {})
+    return st.column_config.NumberColumn(
+        label(doc, english, lang()), help=definition(doc, lang()), **kw
+    )
+
+
 st.dataframe(
     by_platform,
     hide_index=True,
     column_config={
-        "net_revenue": st.column_config.NumberColumn(format="%.2f"),
-        "gross_profit": st.column_config.NumberColumn(format="%.2f"),
-        "conversion_rate": st.column_config.NumberColumn(format="percent"),
-        "share": st.column_config.NumberColumn(format="percent"),
+        "platform": st.column_config.TextColumn(
+            label(docs.get("platform", {}), "Platform", lang())
+        ),
+        "net_revenue": column("net_revenue", "Net revenue", format="%.2f"),
+        "orders": column("orders", "Orders"),
+        "customers": column("customers", "Buyers (sum of daily)"),
+        "sessions": column("sessions", "Sessions"),
+        "gross_profit": column("gross_profit", "Gross profit", format="%.2f"),
+        "conversion_rate": column(
+            "conversion_rate", "Conversion rate (sessions)", format="percent"
+        ),
+        "share": st.column_config.NumberColumn(t("share"), format="percent"),
     },
 )

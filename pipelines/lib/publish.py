@@ -63,6 +63,7 @@ def column_docs(manifest: dict) -> pl.DataFrame:
                 "column_name": "",
                 "description": node.get("description", ""),
                 "label_zh": (node["config"].get("meta") or {}).get("label_zh", ""),
+                "description_zh": (node["config"].get("meta") or {}).get("description_zh", ""),
             }
         )
         for column in node["columns"].values():
@@ -73,10 +74,12 @@ def column_docs(manifest: dict) -> pl.DataFrame:
                     "column_name": column["name"],
                     "description": column.get("description", ""),
                     "label_zh": meta.get("label_zh", ""),
+                    "description_zh": meta.get("description_zh", ""),
                 }
             )
-    schema = {"table_name": pl.String, "column_name": pl.String, "description": pl.String,
-              "label_zh": pl.String}  # fmt: skip
+    schema = dict.fromkeys(
+        ("table_name", "column_name", "description", "label_zh", "description_zh"), pl.String
+    )
     return pl.DataFrame(rows, schema=schema)
 
 

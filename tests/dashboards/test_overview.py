@@ -31,7 +31,7 @@ def test_overview_shows_kpis_with_definitions_and_freshness(
     assert {"净销售额", "订单数", "客单价", "会话转化率", "支付转化率"} <= set(labels)
     revenue = next(m for m in app.metric if m.label == "净销售额")
     assert revenue.value.startswith("¥")
-    assert "gross_sales − discounts − refunds" in revenue.proto.help
+    assert revenue.proto.help == "商品总额 − 优惠 − 退款。"
     assert app.caption[0].value.startswith("数据截至 2026-11-01")
 
 
@@ -55,3 +55,10 @@ def test_an_empty_home_shows_how_to_get_data(tmp_path: Path, monkeypatch) -> Non
     app = open_app(tmp_path / "empty", monkeypatch)
     assert "暂无数据" in app.info[0].value
     assert not app.metric
+
+
+def test_english_tooltips_carry_the_dbt_definition(demo_build: Settings, monkeypatch) -> None:
+    app = open_app(demo_build.home, monkeypatch)
+    app.sidebar.button_group[0].set_value("en").run()
+    revenue = next(m for m in app.metric if m.label == "Net revenue")
+    assert revenue.proto.help == "gross_sales − discounts − refunds."
