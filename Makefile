@@ -59,12 +59,13 @@ test-slow: setup ## the opt-in slow tier
 lint: setup ## ruff (format + check) and sqlfluff
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models tests
+	# the dbt templater opens a profile: point it at a throw-away home, not the real warehouse
+	cd dbt_project && SHOPKPI_HOME=$$(mktemp -d) ../$(VENV)/bin/sqlfluff lint models tests
 
 format: setup ## apply ruff and sqlfluff fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
-	cd dbt_project && ../$(VENV)/bin/sqlfluff fix models tests
+	cd dbt_project && SHOPKPI_HOME=$$(mktemp -d) ../$(VENV)/bin/sqlfluff fix models tests
 
 bench: setup ## time `make pipeline` on a generated shop (BENCH_ORDERS order lines)
 	$(PY) -m pipelines.bench --orders $(BENCH_ORDERS)

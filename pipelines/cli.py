@@ -38,6 +38,20 @@ def inbox_is_empty(settings: Settings) -> bool:
     )
 
 
+def files_ever_loaded(settings: Settings) -> int:
+    """How many files this home has loaded: never mix the demo shop into a real one."""
+    import duckdb
+
+    if not settings.warehouse.exists():
+        return 0
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        known = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'audit' and table_name = 'file_loads'"
+        ).fetchone()[0]
+        return con.execute("select count(*) from audit.file_loads").fetchone()[0] if known else 0
+
+
 def demo_if_empty(settings: Settings) -> None:
     """Put the demo shop's exports into the inbox, unless the inbox holds files already."""
     from pipelines import demo
@@ -45,8 +59,8 @@ def demo_if_empty(settings: Settings) -> None:
     if not inbox_is_empty(settings):
         print(f"inbox {settings.inbox} already has files: no demo data added")
         return
-    if settings.warehouse.exists():
-        print(f"warehouse {settings.warehouse} exists: no demo data added")
+    if files_ever_loaded(settings):
+        print(f"{settings.warehouse} already holds loaded files: no demo data added")
         return
     with tempfile.TemporaryDirectory() as tmp:
         counts = demo.generate(Path(tmp), demo.DEFAULT_ORDER_LINES, seed=42)
