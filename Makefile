@@ -43,12 +43,7 @@ pipeline: setup ## run the whole build once on what is in the inbox, headless
 
 run: demo ## set up, build the demo shop, serve dashboards (:8501) and Dagster (:3000)
 	$(PY) -m pipelines.cli build
-	@echo "dashboards: http://localhost:$(DASH_PORT)   Dagster: http://localhost:$(DAGSTER_PORT)   (Ctrl-C stops both)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.address 127.0.0.1 \
-	  --server.port $(DASH_PORT) --server.headless true & \
-	$(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $(DAGSTER_PORT) & \
-	wait
+	$(PY) -m pipelines.serve --dashboards-port $(DASH_PORT) --dagster-port $(DAGSTER_PORT)
 
 test: setup ## run the whole test suite
 	$(VENV)/bin/pytest -m "not slow"

@@ -1,0 +1,54 @@
+"""`make run`'s last step: both UIs come up on localhost and Ctrl-C stops every process."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+
+from pipelines.lib.settings import REPO_ROOT, Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 90) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status
+        except OSError:
+            time.sleep(1)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings) -> None:
+    dash, dagster = free_port(), free_port()
+    env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home),
+           "DAGSTER_HOME": str(demo_build.dagster_home)}  # fmt: skip
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.serve", "--dashboards-port", str(dash),
+         "--dagster-port", str(dagster)],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert wait_for(f"http://127.0.0.1:{dash}/_stcore/health") == 200
+        assert wait_for(f"http://127.0.0.1:{dagster}/server_info") == 200
+        family = [serve.pid] + [p.pid for p in psutil.Process(serve.pid).children(recursive=True)]
+        assert len(family) >= 4  # serve, streamlit, dagster dev, its webserver and daemon
+    finally:
+        serve.send_signal(signal.SIGINT)
+        serve.wait(timeout=60)
+    time.sleep(1)
+    alive = [
+        pid for pid in family if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"
+    ]
+    assert alive == []
