@@ -3,7 +3,8 @@ import dagster as dg
 from pipelines.defs.jobs import daily_build
 from pipelines.lib.settings import Settings
 
-# 06:00 shop time, before the morning meeting
+# 06:00 shop time, before the morning meeting. Dagster needs the zone when the schedule is
+# defined, so this is the one setting read while the definitions load.
 daily_schedule = dg.ScheduleDefinition(
     name="daily_build_0600",
     job=daily_build,
