@@ -31,3 +31,8 @@
     )) as date) as {{ day_column }}
     from {{ relation }}
 {%- endmacro %}
+
+{#- The first day of the month of a date, as a DATE. -#}
+{% macro month_start(column) -%}
+    cast({{ dbt.date_trunc('month', column) }} as date)
+{%- endmacro %}

@@ -51,6 +51,7 @@ with_shipping as (
     select
         orders.*,
         {{ local_date('orders.paid_at') }} as paid_date,
+        {{ month_start(local_date('orders.paid_at')) }} as paid_month,
         orders.gross_sales - orders.discounts - orders.refunds as net_revenue,
         coalesce(shipping_per_order.logistics_cost, 0) as logistics_cost
     from orders

@@ -1,0 +1,117 @@
+-- Monthly retention of first-order cohorts (kpis.md, customer_cohorts). Every cohort has a
+-- row for every month from its first to the last month with orders, active or not.
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_summarised') }}
+    where is_valid
+
+),
+
+first_orders as (
+
+    select
+        platform,
+        customer_id,
+        paid_month as cohort_month
+    from orders
+    where is_first_order
+
+),
+
+cohort_sizes as (
+
+    select
+        cohort_month,
+        count(*) as cohort_customers
+    from first_orders
+    group by cohort_month
+
+),
+
+bounds as (
+
+    select
+        min(paid_date) as first_day,
+        max(paid_date) as last_day
+    from orders
+
+),
+
+days as (
+
+    {{ days_between('first_day', 'last_day', 'bounds', 'calendar_date') }}
+
+),
+
+months as (
+
+    select distinct {{ month_start('calendar_date') }} as activity_month
+    from days
+
+),
+
+grid as (
+
+    select
+        cohort_sizes.cohort_month,
+        cohort_sizes.cohort_customers,
+        months.activity_month
+    from cohort_sizes
+    inner join months
+        on cohort_sizes.cohort_month <= months.activity_month
+
+),
+
+customer_months as (
+
+    select
+        platform,
+        customer_id,
+        paid_month as activity_month,
+        sum(net_revenue) as net_revenue
+    from orders
+    group by platform, customer_id, paid_month
+
+),
+
+activity as (
+
+    select
+        first_orders.cohort_month,
+        customer_months.activity_month,
+        count(*) as active_customers,
+        sum(customer_months.net_revenue) as cohort_revenue
+    from customer_months
+    inner join first_orders
+        on
+            customer_months.platform = first_orders.platform
+            and customer_months.customer_id = first_orders.customer_id
+    group by first_orders.cohort_month, customer_months.activity_month
+
+),
+
+final as (
+
+    select
+        grid.cohort_month,
+        cast(
+            {{ dbt.datediff('grid.cohort_month', 'grid.activity_month', 'month') }} as integer
+        ) as months_since_first,
+        grid.activity_month,
+        grid.cohort_customers,
+        coalesce(activity.active_customers, 0) as active_customers,
+        {{ safe_ratio('coalesce(activity.active_customers, 0)', 'grid.cohort_customers') }}
+            as retention_rate,
+        coalesce(activity.cohort_revenue, 0) as cohort_revenue
+    from grid
+    left join activity
+        on
+            grid.cohort_month = activity.cohort_month
+            and grid.activity_month = activity.activity_month
+
+)
+
+select * from final
+order by cohort_month, months_since_first

@@ -1,0 +1,119 @@
+-- One row per customer (platform + customer_id) with an RFM segment. Recency is counted
+-- back from the last day with orders in the data, so an old export is not "all lost".
+-- R: days since the last order (<=30: 5, <=90: 4, <=180: 3, <=365: 2, else 1).
+-- F: valid orders (1: 1, 2: 2, 3: 3, 4-5: 4, 6+: 5). M: quintile of net revenue (1-5).
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_summarised') }}
+    where is_valid
+
+),
+
+per_customer as (
+
+    select
+        platform,
+        customer_id,
+        min(paid_date) as first_order_date,
+        max(paid_date) as last_order_date,
+        count(*) as orders,
+        sum(net_revenue) as net_revenue,
+        sum(gross_profit) as gross_profit
+    from orders
+    group by platform, customer_id
+
+),
+
+data_end as (
+
+    select max(paid_date) as as_of_date from orders
+
+),
+
+with_recency as (
+
+    select
+        per_customer.*,
+        data_end.as_of_date,
+        {{ dbt.datediff('per_customer.last_order_date', 'data_end.as_of_date', 'day') }}
+            as recency_days
+    from per_customer
+    cross join data_end
+
+),
+
+scored as (
+
+    select
+        *,
+        case
+            when recency_days <= 30 then 5
+            when recency_days <= 90 then 4
+            when recency_days <= 180 then 3
+            when recency_days <= 365 then 2
+            else 1
+        end as r_score,
+        case
+            when orders >= 6 then 5
+            when orders >= 4 then 4
+            when orders = 3 then 3
+            when orders = 2 then 2
+            else 1
+        end as f_score,
+        ntile(5) over (order by net_revenue, platform, customer_id) as m_score
+    from with_recency
+
+),
+
+segmented as (
+
+    select
+        *,
+        case
+            when r_score >= 4 and f_score >= 4 then 'Champions'
+            when r_score >= 3 and f_score >= 3 then 'Loyal'
+            when r_score >= 4 and f_score = 1 then 'New'
+            when r_score >= 4 and f_score = 2 then 'Promising'
+            when r_score = 3 then 'Need attention'
+            when f_score >= 3 then 'At risk'
+            when r_score = 2 then 'Hibernating'
+            else 'Lost'
+        end as rfm_segment
+    from scored
+
+),
+
+final as (
+
+    select
+        platform,
+        customer_id,
+        first_order_date,
+        last_order_date,
+        orders,
+        net_revenue,
+        gross_profit,
+        as_of_date,
+        recency_days,
+        r_score,
+        f_score,
+        m_score,
+        rfm_segment,
+        case rfm_segment
+            when 'Champions' then '核心客户'
+            when 'Loyal' then '忠诚客户'
+            when 'New' then '新客户'
+            when 'Promising' then '潜力客户'
+            when 'Need attention' then '需关注客户'
+            when 'At risk' then '流失风险客户'
+            when 'Hibernating' then '沉睡客户'
+            else '已流失客户'
+        end as rfm_segment_zh
+    from segmented
+
+)
+
+select * from final
+order by platform, customer_id

@@ -1,0 +1,104 @@
+-- Campaign return per day (kpis.md, campaign_roi): a row for every day a campaign had
+-- spend or attributed orders. Attribution is last click: the order's utm_campaign equals
+-- the campaign_id; an order counts on its paid day.
+with
+
+ad_spend as (
+
+    select * from {{ ref('int_ad_spend_converted') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('int_orders_summarised') }}
+    where is_valid
+
+),
+
+campaigns as (
+
+    select * from {{ ref('int_campaigns') }}
+
+),
+
+spend_days as (
+
+    select
+        spend_date as campaign_date,
+        ad_platform,
+        campaign_id,
+        sum(spend) as spend,
+        sum(impressions) as impressions,
+        sum(clicks) as clicks
+    from ad_spend
+    group by spend_date, ad_platform, campaign_id
+
+),
+
+attributed_days as (
+
+    select
+        orders.paid_date as campaign_date,
+        campaigns.ad_platform,
+        campaigns.campaign_id,
+        count(*) as attributed_orders,
+        sum(orders.net_revenue) as attributed_revenue,
+        sum(orders.gross_profit) as attributed_gross_profit,
+        sum(case when orders.is_first_order then 1 else 0 end) as new_customers
+    from orders
+    inner join campaigns
+        on orders.utm_campaign = campaigns.campaign_id
+    group by orders.paid_date, campaigns.ad_platform, campaigns.campaign_id
+
+),
+
+joined as (
+
+    select
+        coalesce(spend_days.campaign_date, attributed_days.campaign_date) as campaign_date,
+        coalesce(spend_days.ad_platform, attributed_days.ad_platform) as ad_platform,
+        coalesce(spend_days.campaign_id, attributed_days.campaign_id) as campaign_id,
+        coalesce(spend_days.spend, 0) as spend,
+        coalesce(spend_days.impressions, 0) as impressions,
+        coalesce(spend_days.clicks, 0) as clicks,
+        coalesce(attributed_days.attributed_orders, 0) as attributed_orders,
+        coalesce(attributed_days.attributed_revenue, 0) as attributed_revenue,
+        coalesce(attributed_days.attributed_gross_profit, 0) as attributed_gross_profit,
+        coalesce(attributed_days.new_customers, 0) as new_customers
+    from spend_days
+    full outer join attributed_days
+        on
+            spend_days.campaign_date = attributed_days.campaign_date
+            and spend_days.ad_platform = attributed_days.ad_platform
+            and spend_days.campaign_id = attributed_days.campaign_id
+
+),
+
+final as (
+
+    select
+        joined.campaign_date as "date",
+        joined.ad_platform,
+        joined.campaign_id,
+        campaigns.campaign_name,
+        joined.spend,
+        joined.impressions,
+        joined.clicks,
+        {{ safe_ratio('joined.clicks', 'joined.impressions') }} as ctr,
+        {{ safe_ratio('joined.spend', 'joined.clicks') }} as cpc,
+        joined.attributed_orders,
+        joined.attributed_revenue,
+        joined.attributed_gross_profit,
+        {{ safe_ratio('joined.attributed_revenue', 'joined.spend') }} as roas,
+        {{ safe_ratio('joined.attributed_gross_profit - joined.spend', 'joined.spend') }} as roi,
+        joined.new_customers,
+        {{ safe_ratio('joined.spend', 'joined.new_customers') }} as cac
+    from joined
+    left join campaigns
+        on joined.campaign_id = campaigns.campaign_id
+
+)
+
+select * from final
+order by "date", ad_platform, campaign_id
