@@ -3,6 +3,15 @@
 Every expected number below was computed by hand from the sample files; the comments
 show the arithmetic. Rates: USD 7.2 on Fri 2025-02-28 (also used Sat and Sun), 7.1 from
 Mon 2025-03-03. Unit costs: MUG-01 ¥20, TEA-01 ¥15.
+
+The valid orders, in the reporting currency (net = gross − discount − refund,
+gross profit = net − cogs − logistics):
+  T1001 tmall tb_a   paid 03-01  net 155      cogs 55  logistics 8     gp 92       utm AM-1
+  T1002 tmall tb_b   paid 03-01  net 0        cogs 0   logistics 6+6   gp −12      (refunded)
+  T1003 tmall tb_a   paid 03-02  net 65       cogs 30  logistics 7     gp 28       utm AM-1
+  #1001 shopify 9001 paid 03-01  net 86.328   cogs 20  logistics 36    gp 30.328   utm GA-1
+  #1003 shopify 9001 paid 03-02  net 187.056  cogs 40  logistics 0     gp 147.056
+  #1002 shopify 9002 paid 03-03  net 212.787  cogs 45  logistics 28.4  gp 139.387
 """
 
 import duckdb
@@ -52,6 +61,28 @@ EXPECTED = [
 ]  # fmt: skip
 
 
+
+def mart(settings: Settings, table: str, order_by: str) -> list[dict]:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        frame = con.execute(f"select * from marts.{table} order by {order_by}").pl()
+    frame = frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def assert_rows(actual: list[dict], expected: list[dict]) -> None:
+    """Every expected column of every expected row; None must be NULL."""
+    assert len(actual) == len(expected), actual
+    for got, want in zip(actual, expected, strict=True):
+        for column, value in want.items():
+            if value is None or isinstance(value, str | bool):
+                assert got[column] == value, (want, column, got[column])
+            else:
+                assert got[column] == pytest.approx(value, abs=1e-4), (want, column, got[column])
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Settings:
     from tests.conftest import use_home
@@ -94,3 +125,147 @@ def test_every_sample_file_loaded_cleanly(built: Settings) -> None:
     encodings = {a[0]: a[3] for a in audit}
     assert encodings["tmall_traffic_2025-03.csv"] == "gb18030"
     assert encodings["tmall_2025-03.csv"] == "utf-8 with BOM"
+
+
+def test_fct_daily_marketing(built: Settings) -> None:
+    assert_rows(
+        mart(built, "fct_daily_marketing", '"date"'),
+        [
+            # spend: AM-1 ¥50 + GA-1 3 USD × 7.2; revenue: T1001, T1002, #1001; all three are
+            # first orders; attributed: T1001 (AM-1) and #1001 (GA-1)
+            dict(date="2025-03-01", ad_spend=71.6, net_revenue=241.328, mer=241.328 / 71.6,
+                 new_customers=3, blended_cac=71.6 / 3, attributed_revenue=241.328,
+                 roas=241.328 / 71.6),
+            # GA-1 2 USD × 7.2 (Sunday uses Friday's rate); T1003 (AM-1) and #1003; no new buyer
+            dict(date="2025-03-02", ad_spend=14.4, net_revenue=252.056, mer=252.056 / 14.4,
+                 new_customers=0, blended_cac=None, attributed_revenue=65.0, roas=65 / 14.4),
+            # no spend: MER and ROAS have no denominator
+            dict(date="2025-03-03", ad_spend=0.0, net_revenue=212.787, mer=None,
+                 new_customers=1, blended_cac=0.0, attributed_revenue=0.0, roas=None),
+        ],
+    )  # fmt: skip
+
+
+def test_campaign_roi(built: Settings) -> None:
+    assert_rows(
+        mart(built, "campaign_roi", '"date", ad_platform, campaign_id'),
+        [
+            dict(date="2025-03-01", ad_platform="alimama", campaign_id="AM-1",
+                 campaign_name="直通车-核心词", spend=50.0, impressions=2000, clicks=40, ctr=0.02,
+                 cpc=1.25, attributed_orders=1, attributed_revenue=155.0,
+                 attributed_gross_profit=92.0, roas=3.1, roi=(92 - 50) / 50, new_customers=1,
+                 cac=50.0),
+            dict(date="2025-03-01", ad_platform="google_ads", campaign_id="GA-1", spend=21.6,
+                 impressions=500, clicks=10, ctr=0.02, cpc=2.16, attributed_orders=1,
+                 attributed_revenue=86.328, attributed_gross_profit=30.328,
+                 roas=86.328 / 21.6, roi=(30.328 - 21.6) / 21.6, new_customers=1, cac=21.6),
+            # orders but no spend: T1003 is tb_a's second order
+            dict(date="2025-03-02", ad_platform="alimama", campaign_id="AM-1", spend=0.0,
+                 impressions=0, clicks=0, ctr=None, cpc=None, attributed_orders=1,
+                 attributed_revenue=65.0, attributed_gross_profit=28.0, roas=None, roi=None,
+                 new_customers=0, cac=None),
+            # spend but no orders: the whole spend is lost
+            dict(date="2025-03-02", ad_platform="google_ads", campaign_id="GA-1", spend=14.4,
+                 impressions=400, clicks=8, ctr=0.02, cpc=1.8, attributed_orders=0,
+                 attributed_revenue=0.0, attributed_gross_profit=0.0, roas=0.0, roi=-1.0,
+                 new_customers=0, cac=None),
+        ],
+    )  # fmt: skip
+
+
+def test_conversion_funnel(built: Settings) -> None:
+    rows = {
+        (r["date"], r["platform"], r["channel"]): r
+        for r in mart(built, "conversion_funnel", '"date", platform, channel')
+    }
+    assert len(rows) == 6
+    assert_rows(
+        [rows[("2025-03-01", "tmall", "手淘搜索")], rows[("2025-03-02", "tmall", "手淘搜索")]],
+        [
+            dict(device="无线端", sessions=100, product_views=60, add_to_cart=10, checkouts=5,
+                 orders=1, conversion_rate=0.01, cart_rate=0.1, checkout_rate=0.5),
+            # a day with zero sessions: every rate is NULL, not 0
+            dict(sessions=0, orders=0, conversion_rate=None, cart_rate=None, checkout_rate=None),
+        ],
+    )  # fmt: skip
+
+
+def test_customer_cohorts_and_repurchase(built: Settings) -> None:
+    # one cohort, March 2025: tb_a, tb_b, 9001, 9002; revenue = every valid order's net
+    assert_rows(
+        mart(built, "customer_cohorts", "cohort_month, months_since_first"),
+        [dict(cohort_month="2025-03-01", months_since_first=0, cohort_customers=4,
+              active_customers=4, retention_rate=1.0,
+              cohort_revenue=155 + 0 + 65 + 86.328 + 187.056 + 212.787)],
+    )  # fmt: skip
+    # tb_a (T1003) and 9001 (#1003) came back within 90 days; 9002's window is still open
+    assert_rows(
+        mart(built, "repurchase", "cohort_month"),
+        [dict(cohort_month="2025-03-01", new_customers=4, repurchased_90d=2,
+              repurchase_rate_90d=0.5, window_complete=False)],
+    )  # fmt: skip
+
+
+def test_dim_customers_with_rfm(built: Settings) -> None:
+    # as of 2025-03-03; M is the quintile of net revenue over the four customers
+    assert_rows(
+        mart(built, "dim_customers", "platform, customer_id"),
+        [
+            dict(platform="shopify", customer_id="9001", first_order_date="2025-03-01",
+                 last_order_date="2025-03-02", orders=2, net_revenue=273.384,
+                 gross_profit=177.384, recency_days=1, r_score=5, f_score=2, m_score=4,
+                 rfm_segment="Promising", rfm_segment_zh="潜力客户"),
+            dict(platform="shopify", customer_id="9002", orders=1, net_revenue=212.787,
+                 recency_days=0, r_score=5, f_score=1, m_score=2, rfm_segment="New"),
+            dict(platform="tmall", customer_id="tb_a", orders=2, net_revenue=220.0,
+                 gross_profit=120.0, recency_days=1, m_score=3, rfm_segment="Promising"),
+            dict(platform="tmall", customer_id="tb_b", orders=1, net_revenue=0.0,
+                 gross_profit=-12.0, recency_days=2, m_score=1, rfm_segment="New",
+                 rfm_segment_zh="新客户"),
+        ],
+    )  # fmt: skip
+
+
+def test_inventory_turnover(built: Settings) -> None:
+    assert_rows(
+        mart(built, "inventory_turnover", '"month", sku'),
+        [
+            # units: T1001 2, T1002 1 (refunded: no cogs), #1001 1, #1003 2; stock value
+            # 10 × 20 and 8 × 20 -> mean 180; closing stock 8
+            dict(month="2025-03-01", sku="MUG-01", category="厨房用品", units_sold=6,
+                 cogs=100.0, avg_inventory_value=180.0, turnover=100 / 180,
+                 days_of_inventory=2 / (100 / 180), sell_through_rate=6 / 14,
+                 closing_on_hand_qty=8, snapshot_days=2, stockout_days=0),
+            # units: T1001 1, T1003 2, #1002 3; stock 5 × 15 then 0 (a stock-out day)
+            dict(month="2025-03-01", sku="TEA-01", category="食品饮料", units_sold=6,
+                 cogs=90.0, avg_inventory_value=37.5, turnover=2.4, days_of_inventory=2 / 2.4,
+                 sell_through_rate=1.0, closing_on_hand_qty=0, snapshot_days=2,
+                 stockout_days=1),
+        ],
+    )  # fmt: skip
+
+
+def test_logistics_performance(built: Settings) -> None:
+    assert_rows(
+        mart(built, "logistics_performance", '"month", carrier, region'),
+        [
+            # USD costs at the ship day's rate: SS1 ships Sun (local) 5 × 7.2, SS2 Tue 4 × 7.1
+            dict(carrier="UPS", region="CA", shipments=1, orders_shipped=1, shipping_cost=36.0,
+                 cost_per_order=36.0, cost_to_revenue=36 / 86.328,
+                 on_time_rate=0.0,  # delivered 03-06 08:00Z, promised 03-05 20:00Z: late
+                 avg_delivery_days=4.5, orders_returned=0, return_rate=0.0),
+            dict(carrier="USPS", region="NY", shipments=1, shipping_cost=28.4,
+                 cost_to_revenue=28.4 / 212.787, on_time_rate=None, avg_delivery_days=None),
+            # outbound SH2 ¥6 plus the return RT1 ¥6; T1002's net revenue is 0 (refunded)
+            dict(carrier="中通快递", region="广东", shipments=1, orders_shipped=1,
+                 shipping_cost=12.0, cost_per_order=12.0, net_revenue=0.0, cost_to_revenue=None,
+                 on_time_rate=1.0, avg_delivery_days=1.25, orders_returned=1, return_rate=1.0),
+            # SH1: 03-01 12:00 -> 03-03 15:00 = 2.125 days, before the promise
+            dict(carrier="中通快递", region="浙江", shipping_cost=8.0,
+                 cost_to_revenue=8 / 155, on_time_rate=1.0, avg_delivery_days=2.125,
+                 return_rate=0.0),
+            # SH3 is not delivered yet: no on-time rate, no delivery days
+            dict(carrier="顺丰速运", region="浙江", shipping_cost=7.0, cost_to_revenue=7 / 65,
+                 on_time_rate=None, avg_delivery_days=None),
+        ],
+    )  # fmt: skip
