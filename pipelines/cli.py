@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -77,6 +78,8 @@ def build(settings: Settings) -> int:
     from pipelines.definitions import defs
 
     prepare(settings)
+    # runs land in SHOPKPI_HOME's own instance, also when called outside the Makefile
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     with dg.DagsterInstance.get() as instance:
         job = defs().resolve_job_def("daily_build")
         result = job.execute_in_process(
@@ -90,9 +93,32 @@ def build(settings: Settings) -> int:
             f"build failed (run {result.run_id}); failed steps: {', '.join(failed)}",
             file=sys.stderr,
         )
+        for line in failed_test_rows(settings):
+            print(line, file=sys.stderr)
+        print("the dashboards keep showing the last good publish", file=sys.stderr)
         return 1
     print(f"build succeeded (run {result.run_id}); dashboards read {settings.published}")
     return 0
+
+
+def failed_test_rows(settings: Settings, limit: int = 5) -> list[str]:
+    """What each failing dbt test found (dbt stores failing rows in schema test_failures)."""
+    import duckdb
+
+    if not settings.warehouse.exists():
+        return []
+    lines = []
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'test_failures' order by table_name"
+        ).fetchall()
+        for (table,) in tables:
+            rows = con.execute(f'select * from test_failures."{table}" limit {limit}').pl()
+            if rows.height:
+                lines.append(f"dbt test {table} failed; first rows:")
+                lines += [f"  {row}" for row in rows.iter_rows(named=True)]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

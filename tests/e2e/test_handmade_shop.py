@@ -61,7 +61,6 @@ EXPECTED = [
 ]  # fmt: skip
 
 
-
 def mart(settings: Settings, table: str, order_by: str) -> list[dict]:
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         frame = con.execute(f"select * from marts.{table} order by {order_by}").pl()
@@ -269,3 +268,23 @@ def test_logistics_performance(built: Settings) -> None:
                  on_time_rate=None, avg_delivery_days=None),
         ],
     )  # fmt: skip
+
+
+def test_a_currency_without_any_rate_stops_the_build_and_is_named(tmp_path, capsys) -> None:
+    """Money in EUR with no EUR rate is neither dropped nor mixed in: the build fails."""
+    from tests.conftest import use_home
+
+    settings = use_home(tmp_path / "eur")
+    fill_inbox(settings, HANDMADE_SHOP)
+    (settings.inbox_for("orders") / "eu_shop.csv").write_text(
+        "order_id,platform,customer_id,order_ts,paid_ts,status,sku,quantity,unit_price,"
+        "discount,currency\n"
+        "E1,shopify_eu,c9,2025-03-02 10:00:00,2025-03-02 10:00:00,paid,MUG-01,1,9.90,0,EUR\n",
+        encoding="utf-8",
+    )
+    assert cli.build(settings) == 1
+    err = capsys.readouterr().err
+    assert "assert_every_currency_has_a_rate" in err
+    assert "'currency': 'EUR'" in err
+    assert "'first_day_without_rate': datetime.date(2025, 3, 2)" in err
+    assert not settings.published.exists()  # nothing half-right was published
