@@ -97,7 +97,7 @@ final as (
     select
         grid.cohort_month,
         cast(
-            {{ dbt.datediff('grid.cohort_month', 'grid.activity_month', 'month') }} as integer
+            {{ dbt.datediff('grid.cohort_month', 'grid.activity_month', 'month') }} as integer  -- noqa: LT05
         ) as months_since_first,
         grid.activity_month,
         grid.cohort_customers,

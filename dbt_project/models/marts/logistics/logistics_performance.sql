@@ -57,7 +57,7 @@ per_group as (
         avg(
             case
                 when is_outbound and delivered_at is not null
-                    then {{ dbt.datediff('shipped_at', 'delivered_at', 'second') }} / 86400.0
+                    then {{ dbt.datediff('shipped_at', 'delivered_at', 'second') }} / 86400.0  -- noqa: LT05
             end
         ) as avg_delivery_days
     from grouped
