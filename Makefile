@@ -20,7 +20,7 @@ DASH_PORT ?= 8501
 DAGSTER_PORT ?= 3000
 BENCH_ORDERS ?= 1000000
 
-.PHONY: help setup run pipeline demo test test-slow lint format bench screenshot browser-deps clean
+.PHONY: help setup run pipeline demo test test-slow lint format docs bench screenshot browser-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,11 @@ format: setup ## apply ruff and sqlfluff fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 	cd dbt_project && SHOPKPI_HOME=$$(mktemp -d) ../$(VENV)/bin/sqlfluff fix models tests
+
+docs: setup ## build the dbt docs site (every model and column described) into SHOPKPI_HOME/docs/
+	cd dbt_project && ../$(VENV)/bin/dbt docs generate --static --quiet --profiles-dir .
+	mkdir -p $(SHOPKPI_HOME)/docs && cp dbt_project/target/static_index.html $(SHOPKPI_HOME)/docs/dbt-docs.html
+	@echo "open $(SHOPKPI_HOME)/docs/dbt-docs.html"
 
 bench: setup ## time `make pipeline` on a generated shop (BENCH_ORDERS order lines)
 	$(PY) -m pipelines.bench --orders $(BENCH_ORDERS)

@@ -1,0 +1,56 @@
+"""The marts are the public contract of design.md: every table, every listed column,
+and every column described in the dbt docs (what `make docs` and the tooltips show)."""
+
+import re
+
+import duckdb
+import pytest
+
+from pipelines.lib.dbt_manifest import load_manifest, mart_models
+from pipelines.lib.settings import REPO_ROOT, Settings
+
+DESIGN = REPO_ROOT.parent / "shared" / "design.md"
+LATER = {"sales_forecast", "forecast_accuracy", "inventory_risk"}  # the forecast issue
+
+
+def contract() -> dict[str, list[str]]:
+    """table -> key columns, read from the marts table in design.md."""
+    if not DESIGN.exists():
+        pytest.skip("shared/design.md is not beside the checkout")
+    tables = {}
+    for line in DESIGN.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\| `(\w+)` \| [^|]+ \| ([^|]+) \|", line)
+        if match:
+            tables[match.group(1)] = [c.strip().split(" ")[0] for c in match.group(2).split(",")]
+    assert len(tables) >= 12, "the marts table of design.md was not found"
+    return tables
+
+
+def test_every_contract_table_and_column_is_built(demo_build: Settings) -> None:
+    with duckdb.connect(str(demo_build.warehouse), read_only=True) as con:
+        built = {}
+        for table, column in con.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = 'marts'"
+        ).fetchall():
+            built.setdefault(table, set()).add(column)
+    for table, columns in contract().items():
+        if table in LATER:
+            continue
+        assert table in built, f"marts.{table} is missing"
+        missing = [c for c in columns if c not in built[table]]
+        assert not missing, f"marts.{table} lacks {missing}"
+
+
+def test_every_mart_and_column_is_documented(demo_build: Settings) -> None:
+    manifest = load_manifest()
+    with duckdb.connect(str(demo_build.warehouse), read_only=True) as con:
+        for node in mart_models(manifest):
+            assert node["description"].strip(), node["name"]
+            documented = {name: col["description"].strip() for name, col in node["columns"].items()}
+            columns = con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ?",
+                [node["name"]],
+            ).fetchall()
+            for (column,) in columns:
+                assert documented.get(column), f"{node['name']}.{column} has no description"
