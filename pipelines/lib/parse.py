@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.lib.canonical import Column, SourceSpec
-from pipelines.lib.readers import FileRejected
+from pipelines.lib.readers import READ_PROBLEM, FileRejected
 
 ROW = "_row_number"  # 1 = the first data row below the header
 REASON = "_reason"
@@ -38,24 +38,32 @@ class ParsedRows:
 
 def match_columns(frame: pl.DataFrame, spec: SourceSpec) -> tuple[pl.DataFrame, list[str]]:
     """Map header names onto canonical names (case-insensitive); reject missing ones."""
-    by_lower = {name.lower(): name for name in frame.columns}
+    by_lower = {name.lower(): name for name in frame.columns if name != READ_PROBLEM}
     missing = [name for name in spec.required_names if name not in by_lower]
     if missing:
-        present = [n for n in spec.column_names if n in by_lower]
-        hint = (
-            ""
-            if present
-            else f" (none of the {spec.name} columns are there: is this a {spec.name} file?)"
-        )
+        hint = _other_source_hint(set(by_lower), spec)
         raise FileRejected(
             f"missing required column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} for source '{spec.name}'{hint}"
         )
     renames = {by_lower[c.name]: c.name for c in spec.columns if c.name in by_lower}
-    ignored = [name for name in frame.columns if name not in renames]
+    ignored = [name for name in frame.columns if name not in renames and name != READ_PROBLEM]
     selected = frame.select(list(renames)).rename(renames)
+    if READ_PROBLEM in frame.columns:
+        selected = selected.with_columns(frame[READ_PROBLEM])
     absent = [pl.lit(None, pl.String).alias(c.name) for c in spec.columns if c.name not in by_lower]
-    return selected.with_columns(absent).select(spec.column_names), ignored
+    problem = [READ_PROBLEM] if READ_PROBLEM in frame.columns else []
+    return selected.with_columns(absent).select(*spec.column_names, *problem), ignored
+
+
+def _other_source_hint(columns: set[str], spec: SourceSpec) -> str:
+    """Name the source a misplaced file belongs to, when its header says so."""
+    from pipelines.lib.canonical import SPECS
+
+    for other in SPECS.values():
+        if other.name != spec.name and set(other.required_names) <= columns:
+            return f"; it looks like a {other.name} file: put it in inbox/{other.name}/"
+    return ""
 
 
 def _blank_to_null(col: pl.Expr) -> pl.Expr:
@@ -176,6 +184,8 @@ def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRo
         value, error = _parse_column(column, timezone)
         values.append(value.alias(column.name))
         errors.append(error)
+    if READ_PROBLEM in cleaned.columns:
+        errors.insert(0, pl.col(READ_PROBLEM))
     reason = pl.concat_str(errors, separator="; ", ignore_nulls=True)
     checked = cleaned.with_columns(pl.when(reason == "").then(None).otherwise(reason).alias(REASON))
 

@@ -103,6 +103,32 @@ def _clean_headers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename(dict(zip(frame.columns, names, strict=True)))
 
 
+READ_PROBLEM = "_read_problem"  # a row the reader could not split cleanly, and why
+
+
+def _read_ragged(text: str, delimiter: str, header: list[str]) -> pl.DataFrame:
+    """The slow path for a file with rows of the wrong width: keep every row, say which.
+
+    A row with more or fewer fields than the header keeps its place (so row numbers stay
+    true) with a reason in _read_problem; parsing quarantines it, the rest loads.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader)
+    width = len(header)
+    records, problems = [], []
+    for fields in reader:
+        if not fields:
+            continue
+        problem = None
+        if len(fields) != width:
+            problem = f"the row has {len(fields)} fields, the header has {width}"
+            fields = (fields + [""] * width)[:width]
+        records.append([f if f != "" else None for f in fields])
+        problems.append(problem)
+    frame = pl.DataFrame(records, schema=dict.fromkeys(header, pl.String), orient="row")
+    return frame.with_columns(pl.Series(READ_PROBLEM, problems, dtype=pl.String))
+
+
 def read_text(data: bytes) -> ReadResult:
     encoding = detect_encoding(data)
     if encoding in ("utf-8", "utf-8-sig"):
@@ -124,7 +150,11 @@ def read_text(data: bytes) -> ReadResult:
             empty_string_is_null=True,
             truncate_ragged_lines=False,
         )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as err:
+    except pl.exceptions.ComputeError as err:
+        if "more fields" not in str(err):
+            raise FileRejected(f"cannot read the file as delimited text: {err}") from err
+        frame = _read_ragged(text_bytes.decode("utf-8"), delimiter, header)
+    except pl.exceptions.NoDataError as err:
         raise FileRejected(f"cannot read the file as delimited text: {err}") from err
     fmt = "tsv" if delimiter == "\t" else "csv"
     return ReadResult(_clean_headers(frame), fmt, encoding.replace("-sig", " with BOM"))

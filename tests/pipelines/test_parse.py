@@ -93,8 +93,10 @@ def test_missing_required_column_rejects_the_file_naming_it() -> None:
 
 
 def test_a_file_of_another_source_is_called_out() -> None:
-    traffic = pl.DataFrame({"date": ["2025-03-01"], "sessions": ["3"]})
-    with pytest.raises(FileRejected, match="is this a orders file"):
+    traffic = pl.DataFrame(
+        {"date": ["2025-03-01"], "platform": ["jd"], "channel": ["x"], "sessions": ["3"]}
+    )
+    with pytest.raises(FileRejected, match="looks like a traffic file: put it in inbox/traffic/"):
         parse_rows(traffic, SPECS["orders"], "Asia/Shanghai")
 
 
