@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import sys
@@ -73,6 +74,19 @@ def demo_if_empty(settings: Settings) -> None:
 
 def build(settings: Settings) -> int:
     """Run the daily_build job once, in this process, recorded in the Dagster instance."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    # two `make pipeline`s take turns from the start: even creating the Dagster instance
+    # must not race (the run itself also takes .build.lock, shared with daemon runs)
+    with (settings.home / ".cli.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("another build is running on this SHOPKPI_HOME: waiting", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        return _build_locked(settings)
+
+
+def _build_locked(settings: Settings) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs

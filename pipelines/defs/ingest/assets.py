@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs.resources import ShopSettings
+from pipelines.defs.resources import BuildLock, ShopSettings
 from pipelines.lib.canonical import SPECS
 from pipelines.lib.ingest import ingest_source
 from pipelines.lib.settings import SOURCES
@@ -23,7 +23,9 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
             "files to quarantine/, loaded files to archive/."
         ),
     )
-    def ingest(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
+    def ingest(
+        context: dg.AssetExecutionContext, shop: ShopSettings, build_lock: BuildLock
+    ) -> dg.MaterializeResult:
         settings = shop.get()
         with connect(settings.warehouse) as con:
             ensure_schemas(con)

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from pipelines.defs.resources import ShopSettings
+from pipelines.defs.resources import BuildLock, ShopSettings
 from pipelines.lib.dbt_manifest import dbt_env, dbt_project, ensure_manifest
 
 
@@ -32,7 +32,12 @@ class ShopkpiTranslator(DagsterDbtTranslator):
     project=dbt_project(),
     dagster_dbt_translator=ShopkpiTranslator(),
 )
-def shopkpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, shop: ShopSettings):
+def shopkpi_dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    shop: ShopSettings,
+    build_lock: BuildLock,
+):
     """Build and test every selected dbt model with the shop's timezone and currency."""
     settings = shop.get()
     # dbt-duckdb finds the warehouse through SHOPKPI_HOME (profiles.yml); the CLI
