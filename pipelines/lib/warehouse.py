@@ -32,6 +32,18 @@ AUDIT_DDL = (
     )
     """,
     """
+    create table if not exists audit.quality_checks (
+        source varchar,
+        checked_at timestamp,
+        last_load_id bigint,
+        rows_checked bigint,
+        expectations bigint,
+        success boolean,
+        failures varchar,
+        docs_path varchar
+    )
+    """,
+    """
     create table if not exists audit.quarantine (
         load_id bigint,
         source varchar,

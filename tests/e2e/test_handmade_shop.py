@@ -288,3 +288,31 @@ def test_a_currency_without_any_rate_stops_the_build_and_is_named(tmp_path, caps
     assert "'currency': 'EUR'" in err
     assert "'first_day_without_rate': datetime.date(2025, 3, 2)" in err
     assert not settings.published.exists()  # nothing half-right was published
+
+
+def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
+    tmp_path, capsys
+) -> None:
+    """A bad row that reached raw.* some other way: the GX check stops the build."""
+    from tests.conftest import use_home
+
+    settings = use_home(tmp_path / "blocked")
+    fill_inbox(settings, HANDMADE_SHOP)
+    assert cli.build(settings) == 0
+    published = settings.published.stat().st_mtime_ns
+    with duckdb.connect(str(settings.warehouse)) as con:
+        con.execute(
+            "insert into raw.orders (order_id, platform, customer_id, order_ts, status, sku, "
+            "quantity, unit_price, discount, currency, _load_id) values ('X1', 'tmall', 'c', "
+            "timestamp '2025-03-02 01:00:00', 'paid', 'MUG-01', -5, 59, 0, 'CNY', 1000)"
+        )
+    assert cli.build(settings) == 1
+    assert "gx_raw_orders" in capsys.readouterr().err
+    assert settings.published.stat().st_mtime_ns == published  # dashboards keep the last good
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        failures = con.execute(
+            "select failures from audit.quality_checks where source = 'orders' and not success"
+        ).fetchone()[0]
+        marts_orders = con.execute("select sum(orders) from marts.fct_daily_kpis").fetchone()[0]
+    assert "expect_column_values_to_be_between quantity" in failures
+    assert marts_orders == 6  # the marts were not rebuilt with the bad row

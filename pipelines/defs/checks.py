@@ -1,0 +1,78 @@
+"""Blocking data checks on raw.* (Great Expectations), run before dbt builds the marts."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from pipelines.defs.resources import BuildLock, ShopSettings
+from pipelines.lib.canonical import DUCKDB_TYPES, SPECS
+from pipelines.lib.quality import CHUNK_ROWS, validate
+from pipelines.lib.settings import SOURCES
+from pipelines.lib.warehouse import connect, ensure_schemas
+
+
+def _select_list(source: str) -> str:
+    # money arrives in pandas as float: GX checks numbers, not Decimal objects
+    return ", ".join(
+        f'cast("{c.name}" as double) as "{c.name}"'
+        if DUCKDB_TYPES[c.kind].startswith("DECIMAL")
+        else f'"{c.name}"'
+        for c in SPECS[source].columns
+    )
+
+
+def build_quality_check(source: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", source]),
+        name=f"gx_raw_{source}",
+        blocking=True,
+        description=(
+            f"Great Expectations suite raw_{source} on the rows loaded since the last passing "
+            "check: columns, types, required values, ranges, allowed values, and a table that "
+            "is not empty. Blocking: a failure stops the marts; Data Docs in SHOPKPI_HOME/gx/."
+        ),
+    )
+    def quality_check(shop: ShopSettings, build_lock: BuildLock) -> dg.AssetCheckResult:
+        settings = shop.get()
+        with connect(settings.warehouse) as con:
+            ensure_schemas(con)
+            last_ok = con.execute(
+                "select coalesce(max(last_load_id), 0) from audit.quality_checks "
+                "where source = ? and success",
+                [source],
+            ).fetchone()[0]
+            table_rows, newest = con.execute(
+                f"select count(*), coalesce(max(_load_id), 0) from raw.{source}"
+            ).fetchone()
+            reader = con.execute(
+                f"select {_select_list(source)} from raw.{source} where _load_id > ? "
+                "order by _load_id, _row_number",
+                [last_ok],
+            ).fetch_record_batch(CHUNK_ROWS)
+            chunks = (batch.to_pandas(date_as_object=False) for batch in reader)
+            result = validate(settings.home, source, chunks, table_rows)
+            rows_checked = con.execute(
+                f"select count(*) from raw.{source} where _load_id > ?", [last_ok]
+            ).fetchone()[0]
+            con.execute(
+                "insert into audit.quality_checks values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [source, datetime.now(UTC).replace(tzinfo=None), newest, rows_checked,
+                 result.evaluated, result.success, "; ".join(result.failed),
+                 str(result.docs_path or "")],
+            )  # fmt: skip
+        return dg.AssetCheckResult(
+            passed=result.success,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description="; ".join(result.failed) or f"{result.evaluated} expectations passed",
+            metadata={
+                "rows_checked": rows_checked,
+                "expectations": result.evaluated,
+                "failures": len(result.failed),
+                "data_docs": dg.MetadataValue.path(str(result.docs_path or "")),
+            },
+        )
+
+    return quality_check
+
+
+quality_checks = [build_quality_check(source) for source in SOURCES]

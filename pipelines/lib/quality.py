@@ -1,0 +1,155 @@
+"""Great Expectations suites for raw.*, derived from the canonical format.
+
+Ingest already quarantines rows that break the format; these suites check what landed
+in raw.* after every load, as a second, independent line (types as stored, required
+values, ranges, allowed values, an empty source), and keep the results as GX Data Docs
+under SHOPKPI_HOME/gx/. The Dagster asset checks that run them are blocking: a failed
+suite stops the marts from being rebuilt. Rows are validated in chunks of CHUNK_ROWS so
+memory stays bounded; key uniqueness over the whole table is a dbt test on staging.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, SourceSpec
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # nothing phones home
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+OPTIONAL_SOURCES = {"fx_rates"}  # may be empty: a shop selling in one currency
+CHUNK_ROWS = 250_000
+
+# how each stored DuckDB type reads back into pandas, for the type expectations
+PANDAS_TYPES = {
+    "VARCHAR": ["str"],  # text goes in as object columns, checked value by value (with_key)
+    "BIGINT": ["int64", "Int64", "float64"],  # a nullable integer column reads as float
+    "DOUBLE": ["float64", "Float64"],
+    "DECIMAL(18, 4)": ["float64", "Float64"],
+    "TIMESTAMP": ["datetime64", "datetime64[us]", "datetime64[ns]"],
+    "DATE": ["datetime64[ms]", "datetime64[us]", "datetime64[ns]", "datetime64[s]"],
+}
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    source: str
+    success: bool
+    evaluated: int
+    failed: list[str]  # one line per failed expectation, for people
+    docs_path: Path | None
+
+
+def expectations(spec: SourceSpec, expect_rows: bool) -> list[gxe.Expectation]:
+    """The suite of one raw table: columns, types, required values, ranges, allowed values."""
+    suite: list[gxe.Expectation] = []
+    if expect_rows:
+        suite.append(gxe.ExpectTableRowCountToBeBetween(min_value=1))
+    for column in spec.columns:
+        suite.append(gxe.ExpectColumnToExist(column=column.name))
+        suite.append(
+            gxe.ExpectColumnValuesToBeInTypeList(
+                column=column.name, type_list=PANDAS_TYPES[DUCKDB_TYPES[column.kind]]
+            )
+        )
+        if not column.nullable:
+            suite.append(gxe.ExpectColumnValuesToNotBeNull(column=column.name))
+        if column.allowed:
+            suite.append(
+                gxe.ExpectColumnValuesToBeInSet(column=column.name, value_set=list(column.allowed))
+            )
+        if column.min_value is not None:
+            suite.append(
+                gxe.ExpectColumnValuesToBeBetween(column=column.name, min_value=column.min_value)
+            )
+        if column.positive:
+            suite.append(
+                gxe.ExpectColumnValuesToBeBetween(column=column.name, min_value=0, strict_min=True)
+            )
+        if column.kind == "currency":
+            suite.append(
+                gxe.ExpectColumnValuesToMatchRegex(column=column.name, regex=r"^[A-Z]{3}$")
+            )
+    return suite
+
+
+def as_object_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """GX matches pandas' "str" dtype to no type name; object columns it checks per value."""
+    text = {c: object for c, dtype in frame.dtypes.items() if pd.api.types.is_string_dtype(dtype)}
+    return frame.astype(text)
+
+
+def validate(
+    home: Path, source: str, chunks: Iterable[pd.DataFrame], table_rows: int
+) -> SuiteResult:
+    """Run the source's suite on raw rows, chunk by chunk, and rebuild the Data Docs."""
+    spec = SPECS[source]
+    context = gx.get_context(mode="file", project_root_dir=str(home))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # quiet logs
+    data_source = context.data_sources.add_or_update_pandas(name="raw")
+    asset = next((a for a in data_source.assets if a.name == source), None)
+    asset = asset or data_source.add_dataframe_asset(name=source)
+    batch = next((b for b in asset.batch_definitions if b.name == "loaded rows"), None)
+    batch = batch or asset.add_batch_definition_whole_dataframe("loaded rows")
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=f"raw_{source}",
+            expectations=expectations(spec, expect_rows=source not in OPTIONAL_SOURCES),
+        )
+    )
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=f"raw_{source}", data=batch, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=f"raw_{source}",
+            validation_definitions=[definition],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+        )
+    )
+    failed: dict[str, str] = {}
+    evaluated = 0
+    success = True
+    seen_rows = 0
+    for chunk in chunks:
+        seen_rows += len(chunk)
+        run = checkpoint.run(batch_parameters={"dataframe": as_object_text(chunk)})
+        [result] = run.run_results.values()
+        success &= result.success
+        evaluated = len(result.results)
+        for outcome in result.results:
+            if outcome.success:
+                continue
+            config = outcome.expectation_config
+            details = outcome.result or {}
+            example = details.get("partial_unexpected_list") or details.get("observed_value")
+            label = f"{config.type} {config.kwargs.get('column', '')}".strip()
+            failed.setdefault(
+                label, f"e.g. {example[:3] if isinstance(example, list) else example!r}"
+            )
+    if seen_rows == 0 and table_rows == 0 and source not in OPTIONAL_SOURCES:
+        # nothing new and nothing ever: the empty table itself fails the row-count expectation
+        run = checkpoint.run(
+            batch_parameters={"dataframe": pd.DataFrame(columns=spec.column_names)}
+        )
+        [result] = run.run_results.values()
+        success = result.success
+        evaluated = len(result.results)
+        if not success:
+            failed["expect_table_row_count_to_be_between"] = "the table is empty"
+    docs = home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    return SuiteResult(
+        source=source,
+        success=success,
+        evaluated=evaluated,
+        failed=[f"{label}: {example}" for label, example in failed.items()],
+        docs_path=docs if docs.exists() else None,
+    )
