@@ -62,3 +62,21 @@ def test_english_tooltips_carry_the_dbt_definition(demo_build: Settings, monkeyp
     app.sidebar.button_group[0].set_value("en").run()
     revenue = next(m for m in app.metric if m.label == "Net revenue")
     assert revenue.proto.help == "gross_sales − discounts − refunds."
+
+
+def test_the_dashboards_connection_cannot_read_other_files(
+    demo_build: Settings, monkeypatch
+) -> None:
+    """enable_external_access=false: no read_csv of a file on the machine through the app."""
+    import duckdb
+
+    from dashboards import data
+
+    monkeypatch.setenv("SHOPKPI_HOME", str(demo_build.home))
+    secret = demo_build.home / "secret.csv"
+    secret.write_text("a\n1\n", encoding="utf-8")
+    assert data.query("select count(*) as n from marts.fct_daily_kpis")["n"][0] > 0
+    with pytest.raises(duckdb.Error, match="disabled"):
+        data.query(f"select * from read_csv('{secret}')")
+    with pytest.raises(duckdb.Error):
+        data.query("create table marts.x as select 1")  # read-only

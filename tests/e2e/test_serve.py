@@ -44,6 +44,16 @@ def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings) -
         assert wait_for(f"http://127.0.0.1:{dagster}/server_info") == 200
         family = [serve.pid] + [p.pid for p in psutil.Process(serve.pid).children(recursive=True)]
         assert len(family) >= 4  # serve, streamlit, dagster dev, its webserver and daemon
+        # both listen on loopback only, never on every interface
+        listening = {
+            (conn.laddr.ip, conn.laddr.port)
+            for pid in family if psutil.pid_exists(pid)
+            for conn in psutil.Process(pid).net_connections(kind="inet")
+            if conn.status == psutil.CONN_LISTEN
+        }  # fmt: skip
+        ports = {port for _, port in listening}
+        assert {dash, dagster} <= ports
+        assert {ip for ip, port in listening if port in (dash, dagster)} == {"127.0.0.1"}
     finally:
         serve.send_signal(signal.SIGINT)
         serve.wait(timeout=60)
