@@ -1,12 +1,15 @@
 """Blocking data checks on raw.* (Great Expectations), run before dbt builds the marts."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import dagster as dg
+import polars as pl
 
 from pipelines.defs.resources import BuildLock, ShopSettings
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS
-from pipelines.lib.quality import CHUNK_ROWS, validate
+from pipelines.lib.publish import source_freshness
+from pipelines.lib.quality import CHUNK_ROWS, OPTIONAL_SOURCES, validate
 from pipelines.lib.settings import SOURCES
 from pipelines.lib.warehouse import connect, ensure_schemas
 
@@ -75,4 +78,43 @@ def build_quality_check(source: str) -> dg.AssetChecksDefinition:
     return quality_check
 
 
+def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", source]),
+        name=f"freshness_raw_{source}",
+        blocking=False,
+        description=(
+            f"Warns when the newest day in raw.{source} is more than SHOPKPI_FRESHNESS_DAYS "
+            "(default 2) days before today in the shop's timezone: an export was not dropped."
+        ),
+    )
+    def freshness_check(shop: ShopSettings, build_lock: BuildLock) -> dg.AssetCheckResult:
+        settings = shop.get()
+        with connect(settings.warehouse) as con:
+            ensure_schemas(con)
+            row = source_freshness(con).filter(pl.col("source") == source).row(0, named=True)
+        today = datetime.now(ZoneInfo(settings.timezone)).date()
+        latest = row["latest_data_date"]
+        age = (today - latest).days if latest else None
+        fresh = latest is not None and age <= settings.freshness_days
+        return dg.AssetCheckResult(
+            passed=fresh or (source in OPTIONAL_SOURCES and latest is None),
+            severity=dg.AssetCheckSeverity.WARN,
+            description=(
+                f"newest day {latest}, {age} day(s) before {today}"
+                if latest
+                else f"raw.{source} has no rows"
+            ),
+            metadata={
+                "latest_data_date": str(latest),
+                "age_days": age,
+                "max_age_days": settings.freshness_days,
+            },
+        )
+
+    return freshness_check
+
+
 quality_checks = [build_quality_check(source) for source in SOURCES]
+# products have no business day: their freshness is not a day's data
+freshness_checks = [build_freshness_check(source) for source in SOURCES if source != "products"]

@@ -22,6 +22,8 @@ class Settings:
     home: Path
     timezone: str = "Asia/Shanghai"
     reporting_currency: str = "CNY"
+    # data older than this many days (in the shop's timezone) is flagged as stale
+    freshness_days: int = 2
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -30,6 +32,7 @@ class Settings:
             home=home,
             timezone=os.environ.get("SHOPKPI_TIMEZONE", "Asia/Shanghai"),
             reporting_currency=os.environ.get("SHOPKPI_REPORTING_CURRENCY", "CNY").upper(),
+            freshness_days=int(os.environ.get("SHOPKPI_FRESHNESS_DAYS", "2")),
         )
         ZoneInfo(settings.timezone)  # fail early on a misspelt zone
         return settings

@@ -46,3 +46,27 @@ def test_sensor_waits_for_files_to_settle_then_asks_for_one_run(home: Settings) 
     assert len(second.run_requests) == 1
     third = inbox_sensor(dg.build_sensor_context(cursor=second.cursor))
     assert third.run_requests[0].run_key == second.run_requests[0].run_key  # deduplicated
+
+
+def test_freshness_checks_warn_on_old_data_without_blocking(home: Settings) -> None:
+    """The demo shop ends on 2026-10-31: days old by now, so its freshness check warns."""
+    from pipelines.defs.checks import build_freshness_check
+    from pipelines.defs.resources import BuildLock, ShopSettings
+    from pipelines.lib.warehouse import connect, ensure_schemas
+
+    with connect(home.warehouse) as con:
+        ensure_schemas(con)
+        con.execute(
+            "insert into raw.traffic (date, platform, channel, sessions) values "
+            "(current_date - 10, 'tmall', 'x', 1)"
+        )
+    check = build_freshness_check("traffic")
+    spec = next(iter(check.check_specs))
+    assert spec.blocking is False
+    result = check(shop=ShopSettings(), build_lock=BuildLock())
+    assert result.passed is False
+    assert result.severity == dg.AssetCheckSeverity.WARN
+    assert result.metadata["age_days"].value >= 9
+    with connect(home.warehouse) as con:
+        con.execute("update raw.traffic set date = current_date")
+    assert check(shop=ShopSettings(), build_lock=BuildLock()).passed is True
