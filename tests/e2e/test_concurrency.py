@@ -1,0 +1,71 @@
+"""Dashboards read while builds run: no lock error, never a half-published file."""
+
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import HANDMADE_SHOP, fill_inbox, use_home
+from tests.e2e.test_replay import start_build
+
+READ_CONFIG = {"enable_external_access": False}  # as dashboards/data.py opens it
+
+
+def read_forever(path: Path, stop: threading.Event, seen: list, errors: list) -> None:
+    while not stop.is_set():
+        try:
+            with duckdb.connect(str(path), read_only=True, config=READ_CONFIG) as con:
+                built_at = con.execute("select built_at from meta.build").fetchone()[0]
+                rows = con.execute("select count(*) from marts.fct_daily_kpis").fetchone()[0]
+                tables = con.execute(
+                    "select count(*) from information_schema.tables where table_schema = 'marts'"
+                ).fetchone()[0]
+            seen.append((built_at, rows, tables))
+        except Exception as err:  # any error is a failure of the publish contract
+            errors.append(repr(err))
+        time.sleep(0.01)
+
+
+def builds_while_reading(tmp_path: Path, builds: int) -> None:
+    settings = use_home(tmp_path / "busy")
+    fill_inbox(settings, HANDMADE_SHOP)
+    first = start_build(settings)
+    assert first.wait(timeout=300) == 0
+    stop, seen, errors = threading.Event(), [], []
+    readers = [
+        threading.Thread(target=read_forever, args=(settings.published, stop, seen, errors))
+        for _ in range(2)
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        for day in range(builds):
+            # each build brings a new traffic day, so each publish differs
+            (settings.inbox_for("traffic") / f"extra_{day}.csv").write_text(
+                f"date,platform,channel,sessions,visitors\n2025-03-{10 + day:02d},tmall,搜索,{50 + day},40\n",
+                encoding="utf-8",
+            )
+            build = start_build(settings)
+            output = build.communicate(timeout=300)[0]
+            assert build.returncode == 0, output[-2000:]
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert errors == []
+    assert len(seen) > 100
+    publishes = {built_at for built_at, _, _ in seen}
+    assert len(publishes) >= builds  # the readers saw the publishes change under them
+    assert {tables for _, _, tables in seen} == {9}  # never a file with part of the marts
+    assert max(rows for _, rows, _ in seen) == 5 + builds
+
+
+def test_dashboards_read_while_builds_run(tmp_path: Path) -> None:
+    builds_while_reading(tmp_path, builds=3)
+
+
+@pytest.mark.slow
+def test_dashboards_read_while_builds_run_for_minutes(tmp_path: Path) -> None:
+    builds_while_reading(tmp_path, builds=12)
