@@ -44,6 +44,7 @@ class SuiteResult:
     source: str
     success: bool
     evaluated: int
+    rows_checked: int
     failed: list[str]  # one line per failed expectation, for people
     docs_path: Path | None
 
@@ -143,6 +144,7 @@ def validate(
         source=source,
         success=success,
         evaluated=evaluated,
+        rows_checked=seen_rows,
         failed=[f"{label}: {example}" for label, example in failed.items()],
         docs_path=docs if docs.exists() else None,
     )
