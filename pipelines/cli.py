@@ -90,6 +90,7 @@ def _build_locked(settings: Settings) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.lib.run_status import record_run, summarise_run
 
     prepare(settings)
     # runs land in SHOPKPI_HOME's own instance, also when called outside the Makefile
@@ -101,6 +102,9 @@ def _build_locked(settings: Settings) -> int:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
+        # the daemon's run-status sensors record the runs it launches; this one is ours
+        summary = summarise_run(instance, result.run_id)
+    record_run(settings, summary)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         print(
@@ -111,7 +115,10 @@ def _build_locked(settings: Settings) -> int:
             print(line, file=sys.stderr)
         print("the dashboards keep showing the last good publish", file=sys.stderr)
         return 1
-    print(f"build succeeded (run {result.run_id}); dashboards read {settings.published}")
+    if summary["published"] == "unchanged":
+        print(f"build succeeded (run {result.run_id}); nothing changed, {settings.published} kept")
+    else:
+        print(f"build succeeded (run {result.run_id}); dashboards read {settings.published}")
     return 0
 
 

@@ -14,16 +14,17 @@ from pipelines.lib.publish import publish
     deps=[dg.AssetKey(["marts", node["name"]]) for node in mart_models(load_manifest())],
     description=(
         "published/shopkpi.duckdb: marts.*, audit.* and build metadata, swapped in atomically "
-        "after every successful build. The dashboards read only this file."
+        "after every successful build that changed something. The dashboards read only this file."
     ),
 )
 def published_marts(
     context: dg.AssetExecutionContext, shop: ShopSettings, build_lock: BuildLock
 ) -> dg.MaterializeResult:
     settings = shop.get()
-    counts = publish(settings, load_manifest(), context.run_id)
+    outcome, counts = publish(settings, load_manifest(), context.run_id)
     return dg.MaterializeResult(
         metadata={
+            "outcome": outcome,
             "path": dg.MetadataValue.path(str(settings.published)),
             **{f"rows {name}": n for name, n in counts.items() if name.startswith("marts.")},
         }

@@ -1,4 +1,4 @@
-"""Start a build when export files land in the inbox (and have stopped changing)."""
+"""Start a build when export files land in the inbox; record how every build ended."""
 
 import hashlib
 import json
@@ -7,6 +7,7 @@ import dagster as dg
 
 from pipelines.defs.jobs import daily_build
 from pipelines.lib.ingest import pending_files
+from pipelines.lib.run_status import record_run, summarise_run
 from pipelines.lib.settings import SOURCES, Settings
 
 
@@ -40,3 +41,30 @@ def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.Sk
         run_requests=[dg.RunRequest(run_key=hashlib.sha256(current.encode()).hexdigest())],
         cursor=cursor,
     )
+
+
+def _record(context: dg.RunStatusSensorContext) -> None:
+    summary = summarise_run(context.instance, context.dagster_run.run_id)
+    record_run(Settings.from_env(), summary)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[daily_build],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Writes published/last_run.json when a daily_build run succeeds.",
+)
+def record_build_success(context: dg.RunStatusSensorContext) -> None:
+    _record(context)
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[daily_build],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "Writes published/last_run.json when a daily_build run fails, so the dashboards "
+        "say they show the last good publish."
+    ),
+)
+def record_build_failure(context: dg.RunFailureSensorContext) -> None:
+    _record(context)

@@ -3,11 +3,13 @@
 DuckDB allows one writer or many readers, never both. The pipeline is the writer of
 warehouse.duckdb; the dashboards only ever open published/shopkpi.duckdb, which is
 written beside it under a temporary name and moved into place with os.replace, so a
-reader sees the previous publish or the new one, never a half-written file.
+reader sees the previous publish or the new one, never a half-written file. A build that
+changes nothing (no new file, same models) leaves the published file as it was, byte for byte.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from datetime import UTC, datetime
@@ -83,15 +85,52 @@ def column_docs(manifest: dict) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def publish(settings: Settings, manifest: dict, run_id: str) -> dict[str, int]:
-    """Copy marts.* and audit.* with build metadata into published/shopkpi.duckdb."""
+def content_fingerprint(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, settings) -> str:
+    """A digest of everything a publish shows except its build time: equal means no change."""
+    digest = hashlib.sha256(f"{settings.timezone}|{settings.reporting_currency}".encode())
+    # audit.quality_checks grows by a row per check and run: it is history, not content
+    for schema, table in [("marts", t) for t in _tables(con, "marts")] + [
+        ("audit", "file_loads"),
+        ("audit", "quarantine"),
+    ]:
+        rows, total = con.execute(
+            f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {schema}.{table} t"
+        ).fetchone()
+        digest.update(f"{schema}.{table}:{rows}:{total}".encode())
+    digest.update(docs.write_csv().encode())
+    return digest.hexdigest()
+
+
+def published_fingerprint(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.execute("select fingerprint from meta.build").fetchone()[0]
+    except duckdb.Error:  # an older publish without a fingerprint: publish again
+        return None
+
+
+def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[str, int]]:
+    """Copy marts.* and audit.* with build metadata into published/shopkpi.duckdb.
+
+    Returns ("updated" or "unchanged", rows per copied table).
+    """
     target = settings.published
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")
     counts: dict[str, int] = {}
     built_at = datetime.now(UTC).replace(tzinfo=None)
+    docs = column_docs(manifest)
     try:
         with duckdb.connect(str(settings.warehouse)) as con:
+            fingerprint = content_fingerprint(con, docs, settings)
+            if fingerprint == published_fingerprint(target):
+                for table in _tables(con, "marts"):
+                    counts[f"marts.{table}"] = con.execute(
+                        f"select count(*) from marts.{table}"
+                    ).fetchone()[0]
+                return "unchanged", counts
             con.execute(f"attach '{tmp}' as pub")
             for schema in COPIED_SCHEMAS:
                 con.execute(f"create schema pub.{schema}")
@@ -105,16 +144,15 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> dict[str, int]:
             con.execute("create schema pub.meta")
             freshness = source_freshness(con)  # noqa: F841 - read by the next statement
             con.execute("create table pub.meta.source_freshness as select * from freshness")
-            docs = column_docs(manifest)  # noqa: F841
             con.execute("create table pub.meta.column_docs as select * from docs")
             con.execute(
                 "create table pub.meta.build as select ? as built_at, ? as run_id, ? as timezone, "
-                "? as reporting_currency",
-                [built_at, run_id, settings.timezone, settings.reporting_currency],
+                "? as reporting_currency, ? as fingerprint",
+                [built_at, run_id, settings.timezone, settings.reporting_currency, fingerprint],
             )
             con.execute("detach pub")
         os.replace(tmp, target)
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
-    return counts
+    return "updated", counts

@@ -14,11 +14,15 @@ gross profit = net − cogs − logistics):
   #1002 shopify 9002 paid 03-03  net 212.787  cogs 45  logistics 28.4  gp 139.387
 """
 
+import hashlib
+import json
+
 import duckdb
 import polars as pl
 import pytest
 
 from pipelines import cli
+from pipelines.lib.run_status import last_run_path
 from pipelines.lib.settings import Settings
 from tests.conftest import HANDMADE_SHOP, fill_inbox
 
@@ -290,6 +294,10 @@ def test_a_currency_without_any_rate_stops_the_build_and_is_named(tmp_path, caps
     assert not settings.published.exists()  # nothing half-right was published
 
 
+def last_run(settings: Settings) -> dict:
+    return json.loads(last_run_path(settings).read_text(encoding="utf-8"))
+
+
 def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
     tmp_path, capsys
 ) -> None:
@@ -299,7 +307,12 @@ def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
     settings = use_home(tmp_path / "blocked")
     fill_inbox(settings, HANDMADE_SHOP)
     assert cli.build(settings) == 0
-    published = settings.published.stat().st_mtime_ns
+    assert last_run(settings)["published"] == "updated"
+    published = hashlib.sha256(settings.published.read_bytes()).hexdigest()
+    # a rerun with no new files: marts byte-identical, the file is not even rewritten
+    assert cli.build(settings) == 0
+    assert last_run(settings)["published"] == "unchanged"
+    assert hashlib.sha256(settings.published.read_bytes()).hexdigest() == published
     with duckdb.connect(str(settings.warehouse)) as con:
         con.execute(
             "insert into raw.orders (order_id, platform, customer_id, order_ts, status, sku, "
@@ -308,7 +321,14 @@ def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
         )
     assert cli.build(settings) == 1
     assert "gx_raw_orders" in capsys.readouterr().err
-    assert settings.published.stat().st_mtime_ns == published  # dashboards keep the last good
+    # dashboards keep the last good publish, and last_run.json tells them the build failed
+    assert hashlib.sha256(settings.published.read_bytes()).hexdigest() == published
+    failed = last_run(settings)
+    assert failed["status"] == "failure" and failed["published"] is None
+    assert failed["failed_steps"]
+    gx = next(c for c in failed["checks"] if c["check"] == "gx_raw_orders")
+    assert gx["passed"] is False and gx["blocking"] is True
+    assert "quantity" in gx["description"]
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         failures = con.execute(
             "select failures from audit.quality_checks where source = 'orders' and not success"

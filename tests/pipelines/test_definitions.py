@@ -70,3 +70,38 @@ def test_freshness_checks_warn_on_old_data_without_blocking(home: Settings) -> N
     with connect(home.warehouse) as con:
         con.execute("update raw.traffic set date = current_date")
     assert check(shop=ShopSettings(), build_lock=BuildLock()).passed is True
+
+
+def test_run_status_sensors_record_how_a_daemon_run_ended(home: Settings) -> None:
+    """Runs the daemon launches are written to published/last_run.json, failures too."""
+    import json
+
+    from pipelines.defs.sensors import record_build_failure, record_build_success
+    from pipelines.lib.run_status import last_run_path
+
+    @dg.asset
+    def fine() -> None: ...
+
+    @dg.asset
+    def broken() -> None:
+        raise ValueError("export unreadable")
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        for assets, sensor in ((fine, record_build_success), (broken, record_build_failure)):
+            job = dg.Definitions(assets=[assets], jobs=[dg.define_asset_job("j")]).resolve_job_def(
+                "j"
+            )
+            result = job.execute_in_process(instance=instance, raise_on_error=False)
+            event = (
+                result.get_run_success_event() if result.success else result.get_run_failure_event()
+            )
+            context = dg.build_run_status_sensor_context(
+                sensor_name=sensor.name, dagster_event=event, dagster_instance=instance,
+                dagster_run=result.dagster_run,
+            )  # fmt: skip
+            sensor(context)
+            recorded = json.loads(last_run_path(home).read_text())
+            assert recorded["run_id"] == result.run_id
+            assert recorded["status"] == ("success" if result.success else "failure")
+    assert recorded["failed_steps"] == ["broken"]
+    assert recorded["finished_at"] >= recorded["started_at"]

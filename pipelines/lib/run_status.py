@@ -1,0 +1,97 @@
+"""The last build's outcome, for the dashboards: published/last_run.json.
+
+The published DuckDB file changes only when a build succeeds, so on its own it cannot say
+that the latest build failed. Every finished run of daily_build (`make pipeline`, the
+schedule, the inbox sensor) writes this small file beside it, atomically, and the
+dashboards read it to say "the last build failed: you are looking at the last good data".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from pipelines.lib.settings import Settings
+
+PUBLISH_KEY = dg.AssetKey(["published", "marts"])
+
+
+def _utc_iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def summarise_run(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:
+    """Status, timing, failed steps, every check's verdict and what happened to the publish."""
+    run = instance.get_run_by_id(run_id)
+    stats = instance.get_run_stats(run_id)
+    records = instance.all_logs(
+        run_id,
+        of_type={
+            dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+            dg.DagsterEventType.STEP_FAILURE,
+            dg.DagsterEventType.ASSET_MATERIALIZATION,
+        },
+    )
+    checks, failed_steps, published = [], [], None
+    for record in records:
+        event = record.dagster_event
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            failed_steps.append(event.step_key)
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            checks.append(
+                {
+                    "asset": evaluation.asset_key.to_user_string(),
+                    "check": evaluation.check_name,
+                    "passed": evaluation.passed,
+                    "severity": evaluation.severity.value,
+                    "blocking": bool(evaluation.blocking),
+                    "description": evaluation.description or "",
+                }
+            )
+        elif event.asset_key == PUBLISH_KEY:
+            outcome = event.materialization.metadata.get("outcome")
+            published = outcome.value if outcome is not None else "updated"
+    success = run is not None and run.status == dg.DagsterRunStatus.SUCCESS
+    return {
+        "run_id": run_id,
+        "status": "success" if success else "failure",
+        "started_at": _utc_iso(stats.start_time),
+        "finished_at": _utc_iso(stats.end_time),
+        "failed_steps": failed_steps,
+        # updated / unchanged (nothing new: the file was left byte for byte) / None (kept)
+        "published": published,
+        "checks": sorted(checks, key=lambda c: (c["passed"], c["asset"], c["check"])),
+    }
+
+
+def last_run_path(settings: Settings) -> Path:
+    return settings.published.with_name("last_run.json")
+
+
+def read_last_run(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def record_run(settings: Settings, summary: dict[str, Any]) -> bool:
+    """Write the summary unless a run that finished later is already recorded."""
+    path = last_run_path(settings)
+    current = read_last_run(path)
+    if current and (current.get("finished_at") or "") > (summary.get("finished_at") or ""):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+    return True
