@@ -42,6 +42,7 @@ class FileOutcome:
 class IngestSummary:
     source: str
     files: list[FileOutcome] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # about the folder, not one file
 
     def count(self, attr: str) -> int:
         return sum(getattr(f, attr) for f in self.files)
@@ -149,20 +150,46 @@ def _record_file(
     )
 
 
+def _reject(
+    con: duckdb.DuckDBPyConnection, settings: Settings, source: str, path: Path,
+    sha: str, load_id: int, loaded_at: datetime, reason: str,
+    fmt: str | None = None, encoding: str | None = None,
+) -> FileOutcome:  # fmt: skip
+    """Move the file to quarantine/<source>/ with a reason file beside it."""
+    outcome = FileOutcome(path.name, "rejected", message=reason)
+    target = _free_name(settings.quarantine / source, path.name, sha)
+    _record_file(con, load_id, source, sha, fmt, encoding, outcome, loaded_at, str(target))
+    shutil.move(path, target)  # a symbolic link moves as the link, its target untouched
+    target.with_name(target.name + ".reason.txt").write_text(
+        f"{path.name} was rejected on {loaded_at:%Y-%m-%d %H:%M} UTC:\n{reason}\n",
+        encoding="utf-8",
+    )
+    return outcome
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection, settings: Settings, source: str, path: Path
 ) -> FileOutcome:
     spec = SPECS[source]
-    sha = _sha256(path)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     day = loaded_at.strftime("%Y-%m-%d")
+    load_id = con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
+    if path.is_symlink():
+        # a link could make the pipeline read, and archive, files from anywhere
+        link = str(path.readlink())
+        sha = hashlib.sha256(f"symlink:{link}".encode()).hexdigest()
+        return _reject(
+            con, settings, source, path, sha, load_id, loaded_at,
+            f"is a symbolic link (to {link}), not a file: copy the export itself into "
+            f"inbox/{source}/",
+        )  # fmt: skip
+
+    sha = _sha256(path)
     already = con.execute(
         "select load_id from audit.file_loads where sha256 = ? and source = ? "
         "and status in ('loaded', 'partial') limit 1",
         [sha, source],
     ).fetchone()
-    load_id = con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
-
     if already:
         outcome = FileOutcome(
             path.name, "skipped", message=f"same bytes as load {already[0]}; nothing to load"
@@ -178,15 +205,9 @@ def load_file(
         fmt, encoding = read.format, read.encoding
         parsed = split_duplicate_keys(parse_rows(read.frame, spec, settings.timezone), spec)
     except FileRejected as err:
-        outcome = FileOutcome(path.name, "rejected", message=str(err))
-        target = _free_name(settings.quarantine / source, path.name, sha)
-        _record_file(con, load_id, source, sha, fmt, encoding, outcome, loaded_at, str(target))
-        shutil.move(path, target)
-        target.with_name(target.name + ".reason.txt").write_text(
-            f"{path.name} was rejected on {loaded_at:%Y-%m-%d %H:%M} UTC:\n{err}\n",
-            encoding="utf-8",
+        return _reject(
+            con, settings, source, path, sha, load_id, loaded_at, str(err), fmt, encoding
         )
-        return outcome
 
     good, bad = parsed.good, parsed.bad
     outcome = FileOutcome(
@@ -229,6 +250,14 @@ def load_file(
 
 def ingest_source(con: duckdb.DuckDBPyConnection, settings: Settings, source: str) -> IngestSummary:
     summary = IngestSummary(source)
+    inbox = settings.inbox_for(source)
+    if inbox.exists() and not inbox.resolve().is_relative_to(settings.home.resolve()):
+        # never move (or delete) files outside SHOPKPI_HOME: leave them and say so
+        summary.problems.append(
+            f"inbox/{source} leads outside SHOPKPI_HOME (to {inbox.resolve()}): "
+            "nothing read; make it a real folder and copy the exports into it"
+        )
+        return summary
     for path in pending_files(settings, source):
         summary.files.append(load_file(con, settings, source, path))
     return summary

@@ -108,3 +108,38 @@ def test_files_still_downloading_are_left_alone(home: Settings) -> None:
     drop(home, "big.csv.crdownload", HEADER)
     assert load(home).files == []
     assert (home.inbox_for("orders") / "big.csv.crdownload").exists()
+
+
+def test_file_names_and_links_cannot_reach_outside_shopkpi_home(home: Settings, tmp_path) -> None:
+    """`../` in a name, a link to a file elsewhere, an inbox folder that leads elsewhere."""
+    from pipelines.lib.ingest import _free_name
+
+    line = "A1,tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,paid,S1,2,10.5,1,CNY\n"
+    folder = home.archive / "orders"
+    for name in ("../../../etc/passwd", "/etc/passwd", "..\\..\\x.csv"):
+        assert _free_name(folder, name, "ab" * 32).parent == folder
+    # a Windows-style name with `..` is one odd file name on Linux: it stays in the archive
+    drop(home, "report\\..\\..\\evil.csv", HEADER + line)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.csv"
+    secret.write_text(HEADER + line.replace("A1", "S9"), encoding="utf-8")
+    (home.inbox_for("orders") / "link.csv").symlink_to(secret)
+
+    summary = load(home)
+    outcomes = {f.file_name: f for f in summary.files}
+    assert outcomes["report\\..\\..\\evil.csv"].status == "loaded"
+    assert outcomes["link.csv"].status == "rejected"
+    assert "symbolic link" in outcomes["link.csv"].message
+    assert rows(home, "select order_id from raw.orders") == [("A1",)]  # the link was not read
+    assert secret.read_text(encoding="utf-8").startswith(HEADER)  # and its target not moved
+    assert (home.quarantine / "orders" / "link.csv.reason.txt").exists()
+    written = {p.resolve() for p in home.home.rglob("*")} | {p for p in outside.rglob("*")}
+    assert all(p.is_relative_to(home.home.resolve()) or p == secret for p in written)
+
+    # inbox/traffic is a link to a folder elsewhere: nothing there is read, moved or deleted
+    home.inbox_for("traffic").rmdir()
+    home.inbox_for("traffic").symlink_to(outside, target_is_directory=True)
+    traffic = load(home, "traffic")
+    assert traffic.files == [] and "outside SHOPKPI_HOME" in traffic.problems[0]
+    assert secret.exists()

@@ -31,6 +31,8 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
             ensure_schemas(con)
             summary = ingest_source(con, settings, source)
             row_count = con.execute(f"select count(*) from raw.{source}").fetchone()[0]
+        for problem in summary.problems:
+            context.log.error(problem)
         for outcome in summary.with_status("rejected"):
             context.log.warning(f"{source}/{outcome.file_name} rejected: {outcome.message}")
         for outcome in summary.with_status("partial"):
