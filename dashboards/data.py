@@ -87,3 +87,116 @@ def daily_kpis(start: dt.date, end: dt.date, platform_list: list[str]) -> pl.Dat
     if frame is None:
         return pl.DataFrame()
     return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+
+
+def _money_as_float(frame: pl.DataFrame | None) -> pl.DataFrame:
+    if frame is None:
+        return pl.DataFrame()
+    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+
+
+def last_run() -> dict | None:
+    """How the latest build ended (published/last_run.json), also when it failed."""
+    from pipelines.lib.run_status import last_run_path, read_last_run
+
+    return read_last_run(last_run_path(Settings.from_env()))
+
+
+def campaign_days(start: dt.date, end: dt.date) -> pl.DataFrame:
+    """campaign_roi rows (date × ad platform × campaign) in [start, end]."""
+    return _money_as_float(
+        query(
+            "select * from marts.campaign_roi where date between ? and ? "
+            "order by date, ad_platform, campaign_id",
+            (start, end),
+        )
+    )
+
+
+def daily_marketing(start: dt.date, end: dt.date) -> pl.DataFrame:
+    return _money_as_float(
+        query(
+            "select * from marts.fct_daily_marketing where date between ? and ? order by date",
+            (start, end),
+        )
+    )
+
+
+def cohorts(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
+    return _money_as_float(
+        query(
+            "select * from marts.customer_cohorts where cohort_month between ? and ? "
+            "order by cohort_month, months_since_first",
+            (first_month, last_month),
+        )
+    )
+
+
+def repurchase(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
+    return _money_as_float(
+        query(
+            "select * from marts.repurchase where cohort_month between ? and ? "
+            "order by cohort_month",
+            (first_month, last_month),
+        )
+    )
+
+
+def rfm_segments(platform_list: list[str]) -> pl.DataFrame:
+    """Customers, orders and value per RFM segment for the chosen platforms."""
+    return _money_as_float(
+        query(
+            "select rfm_segment, rfm_segment_zh, count(*) as customers, sum(orders) as orders, "
+            "sum(net_revenue) as net_revenue, sum(gross_profit) as gross_profit, "
+            "avg(recency_days) as avg_recency_days "
+            "from marts.dim_customers where list_contains(?, platform) "
+            "group by all order by net_revenue desc",
+            (platform_list,),
+        )
+    )
+
+
+def inventory_months(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
+    return _money_as_float(
+        query(
+            "select * from marts.inventory_turnover where month between ? and ? "
+            "order by month, sku",
+            (first_month, last_month),
+        )
+    )
+
+
+def logistics_months(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
+    return _money_as_float(
+        query(
+            "select * from marts.logistics_performance where month between ? and ? "
+            "order by month, carrier, region",
+            (first_month, last_month),
+        )
+    )
+
+
+def file_loads() -> pl.DataFrame:
+    """Every file the pipeline has seen and what became of it, newest first."""
+    return _money_as_float(query("select * from audit.file_loads order by load_id desc"))
+
+
+def quarantined_rows(limit: int = 1000) -> pl.DataFrame:
+    return _money_as_float(
+        query(
+            "select load_id, source, file_name, row_number, reason, record "
+            "from audit.quarantine order by load_id desc, row_number limit ?",
+            (limit,),
+        )
+    )
+
+
+def quality_history() -> pl.DataFrame:
+    """The latest Great Expectations verdict per source."""
+    return _money_as_float(
+        query(
+            "select * from audit.quality_checks "
+            "qualify row_number() over (partition by source order by checked_at desc) = 1 "
+            "order by source"
+        )
+    )

@@ -30,6 +30,200 @@ LABELS: dict[str, dict[str, str]] = {
     "breakdown": {"en": "By platform", "zh": "平台明细"},
     "share": {"en": "Share of net revenue", "zh": "净销售额占比"},
     "currency_note": {"en": "Money in {currency}", "zh": "金额单位：{currency}"},
+    # navigation
+    "marketing": {"en": "Marketing ROI", "zh": "营销ROI"},
+    "customers": {"en": "Customers & repurchase", "zh": "用户复购"},
+    "inventory": {"en": "Inventory turnover", "zh": "库存周转"},
+    "logistics": {"en": "Logistics", "zh": "物流"},
+    "data_health": {"en": "Data health", "zh": "数据健康"},
+    "section_dashboards": {"en": "Dashboards", "zh": "看板"},
+    "section_pipeline": {"en": "Pipeline", "zh": "数据管道"},
+    # build status, shown on every page
+    "build_failed": {
+        "en": "The last build ({when}) failed: {what}. These pages show the last good data, "
+        "published {published}. See Data health.",
+        "zh": "最近一次构建（{when}）失败：{what}。当前页面显示的是上一次成功发布的数据"
+        "（发布于 {published}）。详情见「数据健康」。",
+    },
+    "failed_checks": {"en": "failed checks {names}", "zh": "未通过的检查 {names}"},
+    "failed_steps": {"en": "failed steps {names}", "zh": "失败的步骤 {names}"},
+    # overview
+    "vs_last_year": {"en": "{delta} vs same period last year", "zh": "同比 {delta}"},
+    "no_last_year": {"en": "no data a year earlier", "zh": "去年同期无数据"},
+    "orders_trend": {"en": "Daily orders by platform", "zh": "各平台每日订单数"},
+    "new_vs_returning": {
+        "en": "New vs returning buyers per week",
+        "zh": "每周新老买家",
+    },
+    "new_buyers": {"en": "New", "zh": "新客"},
+    "returning_buyers": {"en": "Returning", "zh": "老客"},
+    "growth": {"en": "Growth vs previous period", "zh": "环比增长"},
+    "fastest_growth": {
+        "en": "Fastest growing: **{platform}** ({growth} net revenue vs the previous {days} days)",
+        "zh": "增长最快：**{platform}**（净销售额环比 {growth}，对比前 {days} 天）",
+    },
+    "gross_margin_label": {"en": "Gross margin", "zh": "毛利率"},
+    "gross_margin_help": {
+        "en": "gross_profit / net_revenue over the period (ratio of sums).",
+        "zh": "期间毛利 / 期间净销售额（按合计计算）。",
+    },
+    "returning_help": {
+        "en": "Buyers with a valid order on a day that was not their first order, summed over "
+        "days (customers − new_customers per day).",
+        "zh": "当天有有效订单但并非首单的买家数，按天加总（每日买家数 − 新客数）。",
+    },
+    "returning_label": {"en": "Returning buyers (daily sum)", "zh": "老客数（按天加总）"},
+    # marketing
+    "ad_platforms": {"en": "Ad platforms", "zh": "广告平台"},
+    "marketing_scope": {
+        "en": "Campaigns are filtered by ad platform; MER and blended CAC are whole-shop "
+        "numbers (the sales-platform filter does not apply).",
+        "zh": "广告活动按广告平台筛选；MER 与综合获客成本为全店指标（不受销售平台筛选影响）。",
+    },
+    "campaigns": {"en": "Campaigns in the period", "zh": "期间广告活动"},
+    "worst_roi": {
+        "en": "Worst ROI: **{name}** ({platform}) at {roi}, spend {spend}",
+        "zh": "ROI 最差：**{name}**（{platform}）ROI {roi}，花费 {spend}",
+    },
+    "spend_vs_revenue": {
+        "en": "Spend vs attributed revenue per campaign (above the line: ROAS > 1)",
+        "zh": "各活动花费与归因销售额（线上方：ROAS > 1）",
+    },
+    "mer_trend": {
+        "en": "MER per week (net revenue / ad spend)",
+        "zh": "每周 MER（净销售额 / 广告花费）",
+    },
+    "cac_trend": {"en": "Blended CAC per week", "zh": "每周综合获客成本"},
+    "download_csv": {"en": "Campaign ROI report (CSV)", "zh": "下载广告ROI报表（CSV）"},
+    "download_xlsx": {"en": "Campaign ROI report (Excel)", "zh": "下载广告ROI报表（Excel）"},
+    "report_note": {
+        "en": "The report holds the table above: the chosen period and ad platforms, one row per "
+        "campaign, ratios computed from the period's sums.",
+        "zh": "报表即上表：所选期间与广告平台，每个活动一行，比率按期间合计计算。",
+    },
+    # customers
+    "customers_scope": {
+        "en": "Cohorts of the 12 months up to the end of the period, whole shop; RFM segments "
+        "for the chosen platforms, as of the last data day.",
+        "zh": "截至所选期间末的 12 个首购月份群组（全店）；RFM 分层按所选平台，截至最后一个数据日。",
+    },
+    "retention_heatmap": {
+        "en": "Share of each first-order month's customers who ordered again k months later",
+        "zh": "各首购月份用户在第 k 个月的留存（再次下单）比例",
+    },
+    "cohort_month": {"en": "First-order month", "zh": "首购月份"},
+    "months_since_first": {"en": "Months since first order", "zh": "距首购月数"},
+    "repurchase_chart": {"en": "90-day repurchase rate by cohort", "zh": "各群组 90 天复购率"},
+    "window_open": {
+        "en": "Hatched: the 90-day window is not complete yet; the rate can still rise.",
+        "zh": "浅色：90 天窗口尚未结束，复购率仍可能上升。",
+    },
+    "rfm_title": {"en": "RFM segments", "zh": "RFM 用户分层"},
+    "segment": {"en": "Segment", "zh": "分层"},
+    "avg_recency": {"en": "Mean days since last order", "zh": "平均距上次下单天数"},
+    "customers_count": {"en": "Customers", "zh": "用户数"},
+    "revenue_per_customer": {"en": "Net revenue per customer", "zh": "人均净销售额"},
+    # inventory
+    "inventory_scope": {
+        "en": "Months {first} to {last} (the months the period touches); inventory is "
+        "shop-wide, so the platform filter does not apply.",
+        "zh": "{first} 至 {last} 月（所选期间覆盖的月份）；库存为全店数据，不受平台筛选影响。",
+    },
+    "by_category": {"en": "By category", "zh": "按品类"},
+    "by_sku": {"en": "By SKU", "zh": "按 SKU"},
+    "run_out_risk": {
+        "en": "Running low: fewer than {days} days of inventory at the current sales pace",
+        "zh": "即将缺货：按当前销售速度库存不足 {days} 天",
+    },
+    "overstocked": {
+        "en": "Overstocked: more than {days} days of inventory",
+        "zh": "库存积压：库存超过 {days} 天",
+    },
+    "slow_movers": {
+        "en": "Slow movers: stock on hand, lowest sell-through",
+        "zh": "滞销品：有库存且售罄率最低",
+    },
+    "skus_at_risk": {"en": "SKUs running low", "zh": "即将缺货 SKU"},
+    "skus_overstocked": {"en": "SKUs overstocked", "zh": "积压 SKU"},
+    "stockout_skus": {"en": "SKUs with stock-out days", "zh": "出现缺货的 SKU"},
+    "forward_cover": {"en": "Days of cover", "zh": "可售天数"},
+    "forward_cover_help": {
+        "en": "closing_on_hand_qty / (units_sold / snapshot_days) of the period: how long the "
+        "stock lasts at the period's sales pace. Forecast-based cover is on the forecast page.",
+        "zh": "期末库存 / 期间日均销量：按期间销售速度库存还能卖几天。",
+    },
+    # logistics
+    "logistics_scope": {
+        "en": "Shipments of months {first} to {last}; logistics is shop-wide, so the platform "
+        "filter does not apply.",
+        "zh": "{first} 至 {last} 月的发货；物流为全店数据，不受平台筛选影响。",
+    },
+    "by_carrier": {"en": "By carrier", "zh": "按承运商"},
+    "most_late": {
+        "en": "Late most often: **{carrier}** (on time {rate}, {late:,} late shipments)",
+        "zh": "最常延误：**{carrier}**（准时率 {rate}，延误 {late:,} 单）",
+    },
+    "cost_heatmap": {"en": "Cost per order by carrier and region", "zh": "各承运商、地区单均运费"},
+    "on_time_chart": {"en": "On-time rate by carrier", "zh": "各承运商准时率"},
+    "late_shipments": {"en": "Late shipments", "zh": "延误单数"},
+    # data health
+    "last_build": {"en": "Last build", "zh": "最近一次构建"},
+    "status_success": {"en": "succeeded", "zh": "成功"},
+    "status_failure": {"en": "failed", "zh": "失败"},
+    "published_updated": {"en": "new data published", "zh": "已发布新数据"},
+    "published_unchanged": {
+        "en": "nothing new: the published data is unchanged",
+        "zh": "无新数据：已发布数据未变",
+    },
+    "published_none": {"en": "nothing published", "zh": "未发布"},
+    "no_runs": {"en": "No build has finished yet.", "zh": "尚无已完成的构建。"},
+    "run_line": {
+        "en": "{status} at {when} · run {run_id} · {published}",
+        "zh": "{when} {status} · 运行 {run_id} · {published}",
+    },
+    "checks": {"en": "Checks of the last build", "zh": "最近一次构建的检查"},
+    "checks_summary": {
+        "en": "{passed} passed, {failed} failed ({blocking} blocking)",
+        "zh": "通过 {passed} 项，未通过 {failed} 项（其中阻断 {blocking} 项）",
+    },
+    "check_asset": {"en": "Table", "zh": "数据表"},
+    "check_name": {"en": "Check", "zh": "检查"},
+    "check_passed": {"en": "Passed", "zh": "通过"},
+    "check_severity": {"en": "Severity", "zh": "级别"},
+    "check_detail": {"en": "Detail", "zh": "说明"},
+    "files": {"en": "Files", "zh": "文件"},
+    "files_note": {
+        "en": "Every file dropped into the inbox and what became of it (from audit.file_loads, "
+        "as of the last publish). Rejected files sit in quarantine/<source>/ with a .reason.txt.",
+        "zh": "每个放入收件箱的文件及其去向（来自 audit.file_loads，截至最近一次发布）。"
+        "被拒文件在 quarantine/<数据源>/ 下，旁边有 .reason.txt 说明原因。",
+    },
+    "files_loaded": {"en": "Loaded", "zh": "已加载"},
+    "files_partial": {"en": "Loaded with quarantined rows", "zh": "部分行隔离"},
+    "files_rejected": {"en": "Rejected", "zh": "已拒绝"},
+    "files_skipped": {"en": "Skipped (same bytes again)", "zh": "已跳过（重复文件）"},
+    "rows_quarantined": {"en": "Rows in quarantine", "zh": "隔离行数"},
+    "status_filter": {"en": "Show files", "zh": "显示文件"},
+    "quarantine": {"en": "Quarantined rows", "zh": "隔离的数据行"},
+    "quarantine_note": {
+        "en": "Rows that could not be used, with the reason; the rest of their file loaded.",
+        "zh": "无法使用的数据行及原因；同一文件的其余行已加载。",
+    },
+    "freshness_title": {"en": "Freshness per source", "zh": "各数据源新鲜度"},
+    "stale": {"en": "stale", "zh": "过期"},
+    "fresh": {"en": "fresh", "zh": "新鲜"},
+    "age_days": {"en": "Days behind", "zh": "滞后天数"},
+    "latest_data_date": {"en": "Newest data day", "zh": "最新数据日"},
+    "last_loaded_at": {"en": "Last file loaded (UTC)", "zh": "最近加载时间（UTC）"},
+    "row_count": {"en": "Rows", "zh": "行数"},
+    "source": {"en": "Source", "zh": "数据源"},
+    "state": {"en": "State", "zh": "状态"},
+    "gx_title": {
+        "en": "Great Expectations, latest per source",
+        "zh": "Great Expectations 最近结果",
+    },
+    "gx_docs": {"en": "Data Docs: {path}", "zh": "Data Docs 报告：{path}"},
+    "none": {"en": "None.", "zh": "无。"},
 }
 
 

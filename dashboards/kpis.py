@@ -13,15 +13,17 @@ import polars as pl
 
 @dataclass(frozen=True)
 class Kpi:
-    column: str
+    column: str  # a fct_daily_kpis column (its dbt docs are the tooltip) or a derived name
     label_en: str
     kind: str  # money | count | ratio
     # how the period's value is computed from daily rows: a sum, or a ratio of sums
     numerator: str | None = None
     denominator: str | None = None
+    derived: bool = False  # not a mart column: label and definition live in i18n
 
 
 OVERVIEW_KPIS = (
+    Kpi("gross_sales", "GMV (gross sales)", "money"),
     Kpi("net_revenue", "Net revenue", "money"),
     Kpi("orders", "Orders", "count"),
     Kpi("aov", "AOV (per order)", "money", "sales_after_discounts", "orders"),
@@ -35,8 +37,26 @@ OVERVIEW_KPIS = (
     Kpi("conversion_rate", "Conversion rate (sessions)", "ratio", "orders", "sessions"),
     Kpi("buyer_conversion_rate", "Buyer conversion (visitors)", "ratio", "customers", "visitors"),
     Kpi("new_customers", "New customers", "count"),
+    Kpi("returning", "Returning buyers (daily sum)", "count", derived=True),
     Kpi("gross_profit", "Gross profit", "money"),
+    Kpi("gross_margin", "Gross margin", "ratio", "gross_profit", "net_revenue", derived=True),
 )
+
+ACRONYMS = {"aov": "AOV", "ctr": "CTR", "cpc": "CPC", "roas": "ROAS", "roi": "ROI",
+            "cac": "CAC", "mer": "MER", "sku": "SKU", "rfm": "RFM", "90d": "90 days"}  # fmt: skip
+
+
+ENGLISH_OVERRIDES = {"sell_through_rate": "Sell-through rate", "on_time_rate": "On-time rate",
+                     "avg_delivery_days": "Mean delivery days"}  # fmt: skip
+
+
+def english_label(column: str) -> str:
+    """A mart column's name for people: net_revenue -> Net revenue, roas -> ROAS."""
+    if column in ENGLISH_OVERRIDES:
+        return ENGLISH_OVERRIDES[column]
+    words = [ACRONYMS.get(w, w) for w in column.split("_")]
+    first = words[0] if words[0].isupper() else words[0].capitalize()
+    return " ".join([first, *words[1:]])
 
 
 def label(doc: dict[str, str], english: str, lang: str) -> str:
@@ -54,14 +74,14 @@ def period_value(frame: pl.DataFrame, kpi: Kpi) -> float | None:
     """A KPI over a period: sums, and ratios of sums (never a mean of daily ratios)."""
     if frame.is_empty():
         return None
+    if kpi.column == "returning":
+        return float(frame["customers"].sum() - frame["new_customers"].sum())
     if kpi.numerator is None:
         return float(frame[kpi.column].sum())
     sums = frame.select(
         (pl.col("gross_sales") - pl.col("discounts")).sum().alias("sales_after_discounts"),
-        pl.col("orders").sum(),
-        pl.col("customers").sum(),
-        pl.col("sessions").sum(),
-        pl.col("visitors").sum(),
+        *(pl.col(c).sum() for c in ("orders", "customers", "sessions", "visitors")),
+        *(pl.col(c).sum() for c in ("gross_profit", "net_revenue")),
     ).row(0, named=True)
     denominator = sums[kpi.denominator]
     return None if not denominator else float(sums[kpi.numerator]) / float(denominator)

@@ -41,7 +41,45 @@ with st.sidebar:
         all_platforms = data.platforms()
         st.multiselect(t("platforms"), all_platforms, default=all_platforms, key="platforms")
 
-overview = st.Page("app_pages/overview.py", title=t("overview"), icon="📊", url_path="overview")
+
+def build_failure_banner() -> None:
+    """Every page says so when the latest build failed: the data shown is older."""
+    last = data.last_run()
+    info = data.build_info()
+    if not last or last.get("status") != "failure":
+        return
+    failed = [c["check"] for c in last.get("checks", []) if not c["passed"] and c["blocking"]]
+    what = (
+        t("failed_checks", names=", ".join(failed))
+        if failed
+        else t("failed_steps", names=", ".join(last.get("failed_steps") or ["?"]))
+    )
+    published = f"{info['built_at']:%Y-%m-%d %H:%M} UTC" if info else t("published_none")
+    st.error(
+        t("build_failed", when=f"{last['finished_at'].replace('T', ' ')} UTC", what=what,
+          published=published),
+        icon=":material/warning:",
+    )  # fmt: skip
+
+
+def page(script: str, key: str, icon: str) -> st.Page:
+    return st.Page(f"app_pages/{script}.py", title=t(key), icon=icon, url_path=script)
+
+
+overview = page("overview", "overview", ":material/dashboard:")
+sections = {
+    t("section_dashboards"): [
+        overview,
+        page("marketing", "marketing", ":material/campaign:"),
+        page("customers", "customers", ":material/group:"),
+        page("inventory", "inventory", ":material/inventory_2:"),
+        page("logistics", "logistics", ":material/local_shipping:"),
+    ],
+    t("section_pipeline"): [
+        st.Page("app_pages/data_health.py", title=t("data_health"), icon=":material/monitor_heart:",
+                url_path="data-health"),
+    ],
+}  # fmt: skip
 
 
 def start() -> None:
@@ -49,5 +87,8 @@ def start() -> None:
     st.switch_page(overview)
 
 
-pages = [st.Page(start, title="shopkpi", default=True, visibility="hidden"), overview]
-st.navigation(pages).run()
+sections[t("section_dashboards")].insert(
+    0, st.Page(start, title="shopkpi", default=True, visibility="hidden")
+)
+build_failure_banner()
+st.navigation(sections).run()

@@ -54,6 +54,8 @@ per_group as (
                 else 0
             end
         ) as shipments_with_promise,
+        sum(case when is_outbound and delivered_at is not null then 1 else 0 end)
+            as delivered_shipments,
         avg(
             case
                 when is_outbound and delivered_at is not null
@@ -109,8 +111,11 @@ final as (
         coalesce(per_group_orders.net_revenue, 0) as net_revenue,
         {{ safe_ratio('per_group.shipping_cost', 'per_group_orders.net_revenue') }}
             as cost_to_revenue,
+        coalesce(per_group.on_time_shipments, 0) as on_time_shipments,
+        per_group.shipments_with_promise,
         {{ safe_ratio('per_group.on_time_shipments', 'per_group.shipments_with_promise') }}
             as on_time_rate,
+        per_group.delivered_shipments,
         per_group.avg_delivery_days,
         coalesce(per_group_orders.orders_returned, 0) as orders_returned,
         {{ safe_ratio('per_group_orders.orders_returned', 'per_group_orders.orders_shipped') }}

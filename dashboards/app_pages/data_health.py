@@ -1,0 +1,129 @@
+"""数据健康 / Data health: the last build, every file's fate, quarantined rows, freshness, checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import streamlit as st
+
+from dashboards import data
+from dashboards.i18n import t
+from pipelines.lib.settings import Settings
+
+st.title(t("data_health"))
+settings = Settings.from_env()
+tz = ZoneInfo(settings.timezone)
+
+st.subheader(t("last_build"))
+last = data.last_run()
+if last is None:
+    st.info(t("no_runs"))
+else:
+    finished = dt.datetime.fromisoformat(last["finished_at"]).replace(tzinfo=dt.UTC).astimezone(tz)
+    published = t(f"published_{last.get('published') or 'none'}")
+    line = t("run_line", status=t(f"status_{last['status']}"), when=f"{finished:%Y-%m-%d %H:%M}",
+             run_id=last["run_id"][:8], published=published)  # fmt: skip
+    (st.success if last["status"] == "success" else st.error)(line)
+    checks = pl.DataFrame(
+        last.get("checks") or [],
+        schema={"asset": pl.String, "check": pl.String, "passed": pl.Boolean,
+                "severity": pl.String, "blocking": pl.Boolean, "description": pl.String},
+    )  # fmt: skip
+    failed = checks.filter(~pl.col("passed"))
+    st.markdown(
+        f"**{t('checks')}**: "
+        + t("checks_summary", passed=checks.height - failed.height, failed=failed.height,
+            blocking=failed.filter(pl.col("blocking")).height)
+    )  # fmt: skip
+    st.dataframe(
+        checks,  # failures first
+        hide_index=True,
+        column_config={
+            "asset": st.column_config.TextColumn(t("check_asset")),
+            "check": st.column_config.TextColumn(t("check_name")),
+            "passed": st.column_config.CheckboxColumn(t("check_passed")),
+            "severity": st.column_config.TextColumn(t("check_severity")),
+            "blocking": None,
+            "description": st.column_config.TextColumn(t("check_detail"), width="large"),
+        },
+        height=260,
+    )
+
+info = data.build_info()
+if info is None:
+    st.info(f"**{t('no_data_title')}** — {t('no_data_body')}")
+    st.stop()
+
+st.subheader(t("freshness_title"))
+freshness = data.source_freshness()
+today = dt.datetime.now(tz).date()
+freshness = freshness.with_columns(
+    (pl.lit(today) - pl.col("latest_data_date")).dt.total_days().alias("age_days")
+).with_columns(
+    pl.when(pl.col("latest_data_date").is_null())
+    .then(None)
+    .when(pl.col("age_days") > settings.freshness_days)
+    .then(pl.lit("△ " + t("stale")))
+    .otherwise(pl.lit("✓ " + t("fresh")))
+    .alias("state")
+)
+st.dataframe(
+    freshness.select("source", "state", "latest_data_date", "age_days", "last_loaded_at",
+                     "row_count"),
+    hide_index=True,
+    column_config={
+        "source": t("source"), "state": t("state"),
+        "latest_data_date": st.column_config.DateColumn(t("latest_data_date")),
+        "age_days": t("age_days"), "last_loaded_at": t("last_loaded_at"),
+        "row_count": st.column_config.NumberColumn(t("row_count"), format="localized"),
+    },
+)  # fmt: skip
+
+st.subheader(t("files"))
+st.caption(t("files_note"))
+files = data.file_loads()
+counts = dict(files.group_by("status").len().iter_rows()) if files.height else {}
+cards = st.columns(5)
+for column, status in zip(cards, ("loaded", "partial", "rejected", "skipped"), strict=False):
+    column.metric(t(f"files_{status}"), f"{counts.get(status, 0):,}", border=True)
+cards[4].metric(
+    t("rows_quarantined"),
+    f"{int(files['rows_quarantined'].sum() or 0) if files.height else 0:,}",
+    border=True,
+)
+statuses = ["rejected", "partial", "loaded", "skipped"]
+shown = st.segmented_control(
+    t("status_filter"), statuses, selection_mode="multi", default=statuses,
+    format_func=lambda s: t(f"files_{s}"), key="file_statuses",
+)  # fmt: skip
+st.dataframe(
+    files.filter(pl.col("status").is_in(list(shown or []))).select(
+        "loaded_at", "source", "file_name", "status", "rows_read", "rows_loaded",
+        "rows_quarantined", "message", "format", "encoding", "stored_as",
+    ),
+    hide_index=True,
+    column_config={"message": st.column_config.TextColumn(width="large")},
+)  # fmt: skip
+
+st.subheader(t("quarantine"))
+st.caption(t("quarantine_note"))
+quarantined = data.quarantined_rows()
+if quarantined.is_empty():
+    st.write(t("none"))
+else:
+    st.dataframe(
+        quarantined,
+        hide_index=True,
+        column_config={"reason": st.column_config.TextColumn(width="large")},
+    )
+
+st.subheader(t("gx_title"))
+gx = data.quality_history()
+st.dataframe(
+    gx, hide_index=True, column_config={"failures": st.column_config.TextColumn(width="large")}
+)
+docs_index = settings.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+if docs_index.exists():
+    st.caption(t("gx_docs", path=docs_index))

@@ -1,0 +1,92 @@
+"""库存周转 / Inventory: turnover and days of inventory, sell-through, stock-outs, slow movers."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboards import aggregate, data, page
+from dashboards.i18n import lang, t
+from dashboards.kpis import definition, english_label, format_value, label
+
+ctx = page.begin("inventory")
+first_month, last_month = ctx.chosen.months()
+st.caption(t("inventory_scope", first=f"{first_month:%Y-%m}", last=f"{last_month:%Y-%m}"))
+months = data.inventory_months(first_month, last_month)
+page.stop_if_empty(months)
+by_sku = aggregate.inventory_by_sku(months)
+by_category = aggregate.inventory_by_category(by_sku)
+docs = data.column_docs("inventory_turnover")
+
+totals = by_category.select(
+    pl.col("cogs").sum(), pl.col("avg_inventory_value").sum(), pl.col("snapshot_days").max(),
+    pl.col("units_sold").sum(), pl.col("closing_on_hand_qty").sum(),
+).row(0, named=True)  # fmt: skip
+turnover = totals["cogs"] / totals["avg_inventory_value"] if totals["avg_inventory_value"] else None
+sold_and_left = (totals["units_sold"] or 0) + (totals["closing_on_hand_qty"] or 0)
+running_low = by_sku.filter(
+    (pl.col("days_of_cover") < aggregate.RUN_OUT_DAYS) & (pl.col("units_sold") > 0)
+).sort("days_of_cover")
+overstocked = by_sku.filter(pl.col("days_of_inventory") > aggregate.OVERSTOCK_DAYS).sort(
+    "days_of_inventory", descending=True
+)
+
+
+def doc_metric(column, name: str, value: str) -> None:
+    doc = docs.get(name, {})
+    column.metric(label(doc, english_label(name), lang()), value, help=definition(doc, lang()),
+                  border=True)  # fmt: skip
+
+
+cards = st.columns(3) + st.columns(3)
+doc_metric(cards[0], "turnover", "—" if turnover is None else f"{turnover:.2f}")
+doc_metric(
+    cards[1],
+    "days_of_inventory",
+    "—" if not turnover else f"{(totals['snapshot_days'] or 0) / turnover:.0f}",
+)
+doc_metric(
+    cards[2],
+    "sell_through_rate",
+    format_value(totals["units_sold"] / sold_and_left if sold_and_left else None, "ratio", lang()),
+)
+cards[3].metric(t("stockout_skus"), f"{(by_sku['stockout_days'] > 0).sum():,}", border=True,
+                help=definition(docs.get("stockout_days", {}), lang()))  # fmt: skip
+cards[4].metric(t("skus_at_risk"), f"{running_low.height:,}", border=True,
+                help=t("run_out_risk", days=aggregate.RUN_OUT_DAYS))  # fmt: skip
+cards[5].metric(t("skus_overstocked"), f"{overstocked.height:,}", border=True,
+                help=t("overstocked", days=aggregate.OVERSTOCK_DAYS))  # fmt: skip
+
+sku_kinds = {"sku": "text", "category": "text", "units_sold": "count", "cogs": "money",
+             "avg_inventory_value": "money", "turnover": "number", "days_of_inventory": "days",
+             "sell_through_rate": "ratio", "closing_on_hand_qty": "count",
+             "stockout_days": "count"}  # fmt: skip
+sku_config = page.columns("inventory_turnover", sku_kinds)
+sku_config["days_of_cover"] = st.column_config.NumberColumn(
+    t("forward_cover"), help=t("forward_cover_help"), format="%.1f"
+)
+shown_columns = [*sku_kinds, "days_of_cover"]
+
+left, right = st.columns(2)
+left.markdown(f"**{t('run_out_risk', days=aggregate.RUN_OUT_DAYS)}**")
+left.dataframe(running_low.select(shown_columns), hide_index=True, column_config=sku_config)
+right.markdown(f"**{t('overstocked', days=aggregate.OVERSTOCK_DAYS)}**")
+right.dataframe(overstocked.select(shown_columns), hide_index=True, column_config=sku_config)
+
+st.subheader(t("by_category"))
+category_config = page.columns(
+    "inventory_turnover",
+    {"category": "text", "units_sold": "count", "cogs": "money", "avg_inventory_value": "money",
+     "turnover": "number", "days_of_inventory": "days", "sell_through_rate": "ratio",
+     "closing_on_hand_qty": "count"},
+)  # fmt: skip
+category_config["skus_with_stockouts"] = st.column_config.NumberColumn(t("stockout_skus"))
+category_config["snapshot_days"] = None  # hidden
+st.dataframe(by_category, hide_index=True, column_config=category_config)
+
+st.subheader(t("slow_movers"))
+slow = by_sku.filter(pl.col("closing_on_hand_qty") > 0).sort("sell_through_rate").head(15)
+st.dataframe(slow.select(shown_columns), hide_index=True, column_config=sku_config)
+
+st.subheader(t("by_sku"))
+st.dataframe(by_sku.select(shown_columns), hide_index=True, column_config=sku_config)

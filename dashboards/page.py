@@ -1,0 +1,69 @@
+"""What every page starts with: title, empty state, freshness; and labelled table columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dashboards import data, filters
+from dashboards.i18n import lang, t
+from dashboards.kpis import definition, english_label, label
+
+
+@dataclass(frozen=True)
+class PageContext:
+    chosen: filters.Filters
+    currency: str
+    timezone: ZoneInfo
+    built_at: dt.datetime  # local time of the publish
+
+
+def begin(title_key: str) -> PageContext:
+    """Title, then either the empty state (and stop) or the freshness caption."""
+    st.title(t(title_key))
+    info = data.build_info()
+    chosen = filters.current()
+    if info is None or chosen is None:
+        st.info(f"**{t('no_data_title')}** — {t('no_data_body')}")
+        st.stop()
+    tz = ZoneInfo(info["timezone"])
+    built = info["built_at"].replace(tzinfo=dt.UTC).astimezone(tz)
+    latest = data.kpi_date_bounds()[1]
+    st.caption(
+        t("freshness", latest=latest.isoformat(), built=f"{built:%Y-%m-%d %H:%M}", tz=tz.key)
+        + " · "
+        + t("currency_note", currency=info["reporting_currency"])
+    )
+    return PageContext(chosen, info["reporting_currency"], tz, built)
+
+
+def stop_if_empty(frame) -> None:
+    if frame is None or frame.is_empty():
+        st.warning(t("no_rows"))
+        st.stop()
+
+
+def columns(table: str, kinds: dict[str, str]) -> dict[str, st.column_config.Column]:
+    """Column configs for mart columns: label and tooltip from the dbt docs, number format.
+
+    kinds: column -> text | date | check | count | money | ratio | days | number
+    """
+    docs = data.column_docs(table)
+    config = {}
+    for name, kind in kinds.items():
+        doc = docs.get(name, {})
+        common = {"label": label(doc, english_label(name), lang()), "help": definition(doc, lang())}
+        if kind == "text":
+            config[name] = st.column_config.TextColumn(**common)
+        elif kind == "date":
+            config[name] = st.column_config.DateColumn(**common)
+        elif kind == "check":
+            config[name] = st.column_config.CheckboxColumn(**common)
+        else:
+            number_format = {"count": "localized", "money": "%.2f", "ratio": "percent",
+                             "days": "%.1f", "number": "%.2f"}[kind]  # fmt: skip
+            config[name] = st.column_config.NumberColumn(**common, format=number_format)
+    return config
