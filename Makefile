@@ -20,7 +20,7 @@ DASH_PORT ?= 8501
 DAGSTER_PORT ?= 3000
 BENCH_ORDERS ?= 1000000
 
-.PHONY: help setup run pipeline demo test test-slow lint format docs bench screenshot browser-deps clean
+.PHONY: help setup run pipeline demo test test-slow lint format docs bench bench-pages screenshot browser-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ run: demo ## set up, build the demo shop, serve dashboards (:8501) and Dagster (
 	$(PY) -m pipelines.cli build
 	$(PY) -m pipelines.serve --dashboards-port $(DASH_PORT) --dagster-port $(DAGSTER_PORT)
 
-test: setup ## run the whole test suite
+test: setup browser-deps ## run the whole test suite (installs headless Chromium if missing)
 	$(VENV)/bin/pytest -m "not slow"
 
 test-slow: setup ## the opt-in slow tier
@@ -74,9 +74,14 @@ browser-deps: ## Debian's headless Chromium and CJK fonts, for page tests and sc
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
 	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-screenshot: setup browser-deps ## screenshot the Overview page of the current SHOPKPI_HOME
-	@$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.port 8598 >/dev/null 2>&1 & \
-	pid=$$!; $(PY) -m tests.e2e.browser http://127.0.0.1:8598/overview docs/screenshots/overview.png; \
+screenshot: setup browser-deps ## screenshot every page of the current SHOPKPI_HOME into docs/screenshots/
+	@$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.port 8598 --server.headless true \
+	  >/dev/null 2>&1 & pid=$$!; $(PY) -m tests.e2e.browser http://127.0.0.1:8598 docs/screenshots; \
+	status=$$?; kill $$pid; exit $$status
+
+bench-pages: setup browser-deps ## time every page in Chromium on the current SHOPKPI_HOME (make run first)
+	@$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.port 8597 --server.headless true \
+	  >/dev/null 2>&1 & pid=$$!; $(PY) -m tests.e2e.browser http://127.0.0.1:8597 $$(mktemp -d); \
 	status=$$?; kill $$pid; exit $$status
 
 clean: ## remove the venv and build output (keeps data/)

@@ -1,15 +1,17 @@
 """Open dashboard pages in Debian's headless Chromium (no browser download) and screenshot them.
 
-    python -m tests.e2e.browser URL OUT.png
+    python -m tests.e2e.browser BASE_URL OUT_DIR    # every page, timed, one PNG each
 
-Streamlit renders over a websocket, so "loaded" means: the app's status widget is gone
-and the page has its title. Used by the README screenshot and the browser tests.
+Streamlit renders over a websocket, so "loaded" means: the app says its script is no
+longer running and the page has its title. Used by the browser tests, `make screenshot`
+(the README's pictures) and `make bench-pages` (the load times).
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
@@ -33,29 +35,57 @@ def chromium_path() -> str:
     return path
 
 
+PAGES = ("overview", "marketing", "customers", "inventory", "logistics", "data-health")
+DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 def wait_for_app(page: Page, timeout_ms: int = 30_000) -> None:
     page.wait_for_selector("h1", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
-    )
-    page.wait_for_timeout(1500)  # charts draw after the script finishes
+    page.wait_for_selector(DONE, timeout=timeout_ms)
 
 
-def screenshot(url: str, out: Path, width: int = 1400, height: int = 1000) -> None:
+def open_page(page: Page, url: str, timeout_ms: int = 30_000) -> float:
+    """Go to url and wait until the page is drawn; the seconds it took."""
+    start = time.perf_counter()
+    page.goto(url)
+    wait_for_app(page, timeout_ms)
+    return time.perf_counter() - start
+
+
+def launch(pw):
+    return pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+def wait_for_server(page: Page, url: str) -> None:
+    for _ in range(120):  # the server may still be starting
+        try:
+            page.goto(url)
+            return
+        except PlaywrightError:
+            page.wait_for_timeout(500)
+    raise RuntimeError(f"nothing answers at {url}")
+
+
+def shoot_pages(base_url: str, out_dir: Path, pages=PAGES) -> dict[str, tuple[float, float]]:
+    """Every page: seconds to load on first visit and on a second visit, and a PNG."""
+    timings = {}
+    out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": height})
-        for _ in range(60):  # the server may still be starting
-            try:
-                page.goto(url)
-                break
-            except PlaywrightError:
-                page.wait_for_timeout(500)
-        wait_for_app(page)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out), full_page=True)
+        browser = launch(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        wait_for_server(page, f"{base_url}/_stcore/health")
+        for name in pages:
+            first = open_page(page, f"{base_url}/{name}")
+            again = open_page(page, f"{base_url}/{name}")
+            timings[name] = (first, again)
+            page.wait_for_timeout(1500)  # charts draw after the script finishes
+            page.screenshot(path=str(out_dir / f"{name}.png"))
         browser.close()
+    return timings
 
 
 if __name__ == "__main__":
-    screenshot(sys.argv[1], Path(sys.argv[2]))
+    results = shoot_pages(sys.argv[1].rstrip("/"), Path(sys.argv[2]))
+    print(f"{'page':<12} {'first visit':>12} {'again':>8}")
+    for name, (first, again) in results.items():
+        print(f"{name:<12} {first:>11.2f}s {again:>7.2f}s")
