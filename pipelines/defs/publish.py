@@ -11,7 +11,11 @@ from pipelines.lib.publish import publish
     key=["published", "marts"],
     group_name="publish",
     kinds={"duckdb"},
-    deps=[dg.AssetKey(["marts", node["name"]]) for node in mart_models(load_manifest())],
+    deps=[dg.AssetKey(["marts", node["name"]]) for node in mart_models(load_manifest())]
+    + [
+        dg.AssetKey(["marts", name])
+        for name in ("forecast_accuracy", "sales_forecast", "inventory_risk")
+    ],
     description=(
         "published/shopkpi.duckdb: marts.*, audit.* and build metadata, swapped in atomically "
         "after every successful build that changed something. The dashboards read only this file."

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.lib.settings import Settings
+from pipelines.lib.settings import REPO_ROOT, Settings
 
 COPIED_SCHEMAS = ("marts", "audit")
 
@@ -53,10 +53,24 @@ def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.execute(" union all ".join(parts)).pl()
 
 
+def _forecast_docs() -> list[dict]:
+    """The forecast marts are written by Python; their docs are in dbt's YAML shape."""
+    import yaml
+
+    path = REPO_ROOT / "pipelines" / "defs" / "forecast" / "marts.yml"
+    models = yaml.safe_load(path.read_text(encoding="utf-8"))["models"]
+    return [
+        {"name": m["name"], "description": " ".join(m["description"].split()),
+         "config": {"schema": "marts", "meta": m.get("meta", {})}, "resource_type": "model",
+         "columns": {c["name"]: c for c in m["columns"]}}
+        for m in models
+    ]  # fmt: skip
+
+
 def column_docs(manifest: dict) -> pl.DataFrame:
-    """Every mart column's definition, written once in the dbt YAML, for tooltips."""
+    """Every mart column's definition, written once in the YAML, for tooltips."""
     rows = []
-    for node in manifest["nodes"].values():
+    for node in [*manifest["nodes"].values(), *_forecast_docs()]:
         if node["resource_type"] != "model" or node["config"].get("schema") != "marts":
             continue
         rows.append(

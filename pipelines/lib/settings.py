@@ -24,6 +24,10 @@ class Settings:
     reporting_currency: str = "CNY"
     # data older than this many days (in the shop's timezone) is flagged as stale
     freshness_days: int = 2
+    # forecasts: days ahead, and what inventory_risk's reorder quantity assumes
+    forecast_days: int = 28
+    lead_time_days: int = 14
+    service_level: float = 0.95
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -33,7 +37,12 @@ class Settings:
             timezone=os.environ.get("SHOPKPI_TIMEZONE", "Asia/Shanghai"),
             reporting_currency=os.environ.get("SHOPKPI_REPORTING_CURRENCY", "CNY").upper(),
             freshness_days=int(os.environ.get("SHOPKPI_FRESHNESS_DAYS", "2")),
+            forecast_days=int(os.environ.get("SHOPKPI_FORECAST_DAYS", "28")),
+            lead_time_days=int(os.environ.get("SHOPKPI_LEAD_TIME_DAYS", "14")),
+            service_level=float(os.environ.get("SHOPKPI_SERVICE_LEVEL", "0.95")),
         )
+        if not 0.5 <= settings.service_level < 1:
+            raise ValueError("SHOPKPI_SERVICE_LEVEL must be between 0.5 and 1, e.g. 0.95")
         ZoneInfo(settings.timezone)  # fail early on a misspelt zone
         return settings
 

@@ -23,6 +23,12 @@ def test_definitions_load_with_the_whole_lineage() -> None:
     assert dg.AssetKey(["raw", "orders"]) in staging.parent_keys
     publish = graph.get(dg.AssetKey(["published", "marts"]))
     assert dg.AssetKey(["marts", "fct_daily_kpis"]) in publish.parent_keys
+    # forecasts learn from the dbt history and are published with the marts
+    risk = graph.get(dg.AssetKey(["marts", "inventory_risk"]))
+    assert dg.AssetKey(["marts", "sales_forecast"]) in risk.parent_keys
+    accuracy = graph.get(dg.AssetKey(["marts", "forecast_accuracy"]))
+    assert dg.AssetKey(["intermediate", "int_daily_sku_sales"]) in accuracy.parent_keys
+    assert dg.AssetKey(["marts", "inventory_risk"]) in publish.parent_keys
     checks = {key.name for key in graph.asset_check_keys}
     assert {"not_null_fct_daily_kpis_date", "assert_every_currency_has_a_rate"} <= checks
 
@@ -34,6 +40,13 @@ def test_job_schedule_and_sensor() -> None:
     assert schedule.cron_schedule == "0 6 * * *"
     assert schedule.execution_timezone == "Asia/Shanghai"
     assert definitions.resolve_sensor_def("inbox_sensor").job_name == "daily_build"
+    weekly = definitions.resolve_schedule_def("forecast_weekly_monday_0500")
+    assert weekly.cron_schedule == "0 5 * * 1" and weekly.job_name == "forecast_weekly"
+    job = definitions.resolve_job_def("forecast_weekly")
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
+        "marts/forecast_accuracy", "marts/sales_forecast", "marts/inventory_risk",
+        "published/marts",
+    }  # fmt: skip
 
 
 def test_sensor_waits_for_files_to_settle_then_asks_for_one_run(home: Settings) -> None:

@@ -1,0 +1,25 @@
+-- Units and net revenue of valid order lines per local paid day and SKU: the history the
+-- forecasts learn from (days without sales are added there, as zeros, per series).
+with
+
+order_lines as (
+
+    select * from {{ ref('int_order_lines_converted') }}
+
+),
+
+final as (
+
+    select
+        paid_date as sales_date,
+        sku,
+        max(category) as category,
+        sum(quantity) as units,
+        sum(net_revenue) as net_revenue
+    from order_lines
+    where is_valid
+    group by paid_date, sku
+
+)
+
+select * from final

@@ -1,0 +1,176 @@
+"""Forecast assets: marts.forecast_accuracy, marts.sales_forecast, marts.inventory_risk.
+
+They run after the dbt marts in every daily build (refitting each series' chosen model on
+the new data) and re-run the backtest, which chooses the models, when it is missing,
+older than 7 days, or asked for (the weekly schedule asks).
+"""
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import yaml
+
+from pipelines.defs.resources import BuildLock, ShopSettings
+from pipelines.lib import forecast
+from pipelines.lib.warehouse import connect
+
+DOCS = yaml.safe_load((Path(__file__).with_name("marts.yml")).read_text(encoding="utf-8"))
+BACKTEST_MAX_AGE = timedelta(days=7)
+ACCURACY, FORECAST, RISK = (dg.AssetKey(["marts", n]) for n in
+                            ("forecast_accuracy", "sales_forecast", "inventory_risk"))  # fmt: skip
+
+
+def _columns(table: str) -> list[str]:
+    """The documented columns, in their documented order: what the table holds."""
+    return [c["name"] for m in DOCS["models"] if m["name"] == table for c in m["columns"]]
+
+
+def _spec(key: dg.AssetKey, deps: list[dg.AssetKey]) -> dg.AssetSpec:
+    doc = next(m for m in DOCS["models"] if m["name"] == key.path[-1])
+    return dg.AssetSpec(
+        key,
+        deps=deps,
+        group_name="forecast",
+        kinds={"statsforecast", "duckdb"},
+        description=" ".join(doc["description"].split()),
+        metadata={
+            "dagster/column_schema": dg.TableSchema(
+                columns=[
+                    dg.TableColumn(c["name"], description=c["description"]) for c in doc["columns"]
+                ]
+            )
+        },
+    )
+
+
+class ForecastConfig(dg.Config):
+    full_backtest: bool = False  # re-choose every series' model even if the last is recent
+
+
+def _table_exists(con, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = ?",
+            [name],
+        ).fetchone()[0]
+    )
+
+
+def _write(con, name: str, frame: pl.DataFrame) -> None:
+    con.register("frame", frame.to_arrow())
+    con.execute(f"create or replace table marts.{name} as select * from frame")
+    con.unregister("frame")
+
+
+@dg.multi_asset(
+    specs=[
+        _spec(ACCURACY, [dg.AssetKey(["intermediate", "int_daily_sku_sales"])]),
+        _spec(FORECAST, [dg.AssetKey(["intermediate", "int_daily_sku_sales"]), ACCURACY]),
+        _spec(RISK, [FORECAST, ACCURACY, dg.AssetKey(["intermediate", "int_inventory_daily"])]),
+    ],
+)
+def forecasts(
+    context: dg.AssetExecutionContext, config: ForecastConfig, shop: ShopSettings,
+    build_lock: BuildLock,
+):  # fmt: skip
+    settings = shop.get()
+    started = time.perf_counter()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with connect(settings.warehouse) as con:
+        sales = con.execute("select * from intermediate.int_daily_sku_sales").pl()
+        on_hand = con.execute(
+            "select snapshot_date, sku, on_hand_qty from intermediate.int_inventory_daily "
+            "where snapshot_date = (select max(snapshot_date) from intermediate.int_inventory_daily)"
+        ).pl()
+        previous = (
+            con.execute("select * from marts.forecast_accuracy").pl()
+            if _table_exists(con, "forecast_accuracy") else pl.DataFrame()
+        )  # fmt: skip
+        previous_holdout = (
+            con.execute("select * from marts.sales_forecast where kind = 'holdout'").pl()
+            if _table_exists(con, "sales_forecast") else pl.DataFrame()
+        )  # fmt: skip
+    # the connection is closed while models fit: nothing holds the file for long
+    series = forecast.build_series(sales)
+    stale = previous.is_empty() or now - previous["backtested_at"].max() > BACKTEST_MAX_AGE
+    backtest = config.full_backtest or stale
+    choices = None
+    if not backtest:
+        choices = dict(previous.filter(pl.col("is_selected")).select("series", "model").iter_rows())
+    result = forecast.run(series, settings.forecast_days, choices)
+    forecast_rows = result.forecast.with_columns(pl.lit(now).alias("forecast_made_at"))
+
+    if backtest:
+        accuracy = result.accuracy.with_columns(
+            (pl.col("holdout_cutoff") + pl.duration(days=1)).alias("holdout_start"),
+            pl.lit(series["ds"].max(), dtype=pl.Date).alias("holdout_end"),
+            pl.lit(now).alias("backtested_at"),
+        )
+    else:
+        accuracy = previous
+        # keep the last backtest's holdout forecasts beside today's future ones
+        forecast_rows = pl.concat(
+            [previous_holdout, forecast_rows.filter(pl.col("kind") == "future")],
+            how="diagonal_relaxed",
+        )
+    accuracy = accuracy.select([c for c in _columns("forecast_accuracy") if c in accuracy.columns])
+    forecast_rows = forecast_rows.select(
+        [c for c in _columns("sales_forecast") if c in forecast_rows.columns]
+    )
+
+    selected = accuracy.filter(pl.col("is_selected")) if not accuracy.is_empty() else accuracy
+    error_sd = dict(selected.select("series", "error_sd").fill_null(0).iter_rows()) if (
+        not selected.is_empty()) else {}  # fmt: skip
+    units = forecast_rows.filter((pl.col("kind") == "future") & (pl.col("series_type") == "sku"))
+    risk = forecast.inventory_risk(
+        units, on_hand, error_sd, settings.lead_time_days, settings.service_level
+    )
+    with connect(settings.warehouse) as con:
+        _write(con, "forecast_accuracy", accuracy)
+        _write(con, "sales_forecast", forecast_rows)
+        _write(con, "inventory_risk", risk)
+    seconds = time.perf_counter() - started
+
+    summary = _accuracy_summary(selected)
+    yield dg.MaterializeResult(
+        asset_key=ACCURACY,
+        metadata={"backtest_ran": backtest, "seconds": round(seconds, 1),
+                  "series": len(result.choices), **summary},
+    )  # fmt: skip
+    yield dg.MaterializeResult(
+        asset_key=FORECAST,
+        metadata={"dagster/row_count": forecast_rows.height, "seconds": round(seconds, 1),
+                  "horizon_days": settings.forecast_days, **summary},
+    )  # fmt: skip
+    yield dg.MaterializeResult(
+        asset_key=RISK,
+        metadata={
+            "dagster/row_count": risk.height,
+            "skus_running_out_within_horizon": risk["stockout_date"].is_not_null().sum(),
+            "skus_to_reorder": (risk["reorder_qty"] > 0).sum(),
+        },
+    )
+
+
+def _accuracy_summary(selected: pl.DataFrame) -> dict[str, float | int | None]:
+    """The numbers the targets are about: ALL against the baseline, SKUs in aggregate."""
+    if selected.is_empty():
+        return {}
+    shop = selected.filter(pl.col("series") == "ALL")
+    skus = selected.filter(pl.col("series_type") == "sku").drop_nulls(["mase", "baseline_mase"])
+    summary: dict[str, float | int | None] = {}
+    if shop.height:
+        row = shop.row(0, named=True)
+        summary |= {"all_model": row["model"], "all_mase": row["mase"],
+                    "all_baseline_mase": row["baseline_mase"]}  # fmt: skip
+    if skus.height:
+        summary |= {
+            "sku_mean_mase": skus["mase"].mean(),
+            "sku_mean_baseline_mase": skus["baseline_mase"].mean(),
+            "sku_share_no_worse_than_baseline": (skus["mase"] <= skus["baseline_mase"]).mean(),
+        }
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary.items()}

@@ -1,0 +1,486 @@
+"""Sales forecasts, their accuracy against the seasonal naive baseline, and stock-out risk.
+
+Series (kpis.md, "Forecasts"): daily units per SKU, daily net revenue per category and for
+the whole shop (`ALL`). Every series ends on the last day with sales; days without sales
+are zeros; a SKU's series starts on its first sale.
+
+Backtest: rolling-origin cross-validation with three windows of `h` days, `h` days apart,
+the last one being the last `h` days of history (the holdout of kpis.md). The model of a
+series is chosen on the earlier windows only; forecast_accuracy reports the holdout, which
+neither the fitted models nor the choice saw. SeasonalNaive(7) is always a candidate and
+always scored: a model is shown only where it beat the baseline on the earlier windows.
+
+Model sets (statsforecast): revenue series and SKUs that sell most days get ARIMA with
+promotion-day regressors (618, Double 11, Double 12, Black Friday, Chinese New Year),
+AutoTheta and the baseline; intermittent SKUs (Syntetos-Boylan: a mean interval between
+sales days above 1.32) get Croston SBA, TSB, ADIDA, IMAPA and the baseline, with conformal
+80% intervals (those methods have no interval of their own).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import polars as pl
+from statsforecast import StatsForecast
+from statsforecast.models import ADIDA, ARIMA, IMAPA, TSB, AutoTheta, CrostonSBA, SeasonalNaive
+from statsforecast.utils import ConformalIntervals
+
+SEASON = 7
+LEVEL = 80
+N_WINDOWS = 3
+INTERMITTENT_ADI = 1.32
+BASELINE = "SeasonalNaive"
+SMOOTH_MODELS = ("ARIMA_promo", "AutoTheta", BASELINE)
+INTERMITTENT_MODELS = ("CrostonSBA", "TSB", "ADIDA", "IMAPA", BASELINE)
+MIN_BACKTEST_DAYS = 5 * 28  # shorter series get the baseline without a backtest
+MIN_FORECAST_DAYS = 2 * SEASON
+
+# Chinese New Year's day; the holiday window is 10 days before to 7 days after
+CHINESE_NEW_YEAR = {
+    2022: dt.date(2022, 2, 1), 2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10),
+    2025: dt.date(2025, 1, 29), 2026: dt.date(2026, 2, 17), 2027: dt.date(2027, 2, 6),
+    2028: dt.date(2028, 1, 26), 2029: dt.date(2029, 2, 13), 2030: dt.date(2030, 2, 3),
+}  # fmt: skip
+PREDICTION_SCHEMA = {
+    "series": pl.String,
+    "date": pl.Date,
+    "model": pl.String,
+    "yhat": pl.Float64,
+    "yhat_lower": pl.Float64,
+    "yhat_upper": pl.Float64,
+}
+FORECAST_SCHEMA = {
+    **PREDICTION_SCHEMA,
+    "series_type": pl.String,
+    "metric": pl.String,
+    "kind": pl.String,
+}
+ACCURACY_SCHEMA = {"series": pl.String, "model": pl.String, "mase": pl.Float64,
+                   "smape": pl.Float64, "holdout_cutoff": pl.Date, "selection_mase": pl.Float64,
+                   "error_sd": pl.Float64, "baseline_mase": pl.Float64,
+                   "baseline_smape": pl.Float64, "is_selected": pl.Boolean,
+                   "series_type": pl.String}  # fmt: skip
+CALENDAR_COLUMNS = ("promo_618", "promo_double11", "promo_double12", "black_friday", "cny")
+
+
+def calendar_features(days: pd.Series) -> pd.DataFrame:
+    """0/1 regressors for the shopping festivals and the Chinese New Year lull."""
+    d = pd.to_datetime(days)
+    month_day = d.dt.month * 100 + d.dt.day
+    nov_first = pd.to_datetime(d.dt.year.astype(str) + "-11-01")
+    fourth_friday = nov_first + pd.to_timedelta((4 - nov_first.dt.weekday) % 7 + 21, unit="D")
+    since_friday = (d - fourth_friday).dt.days
+    cny = pd.to_datetime(d.dt.year.map(lambda y: CHINESE_NEW_YEAR.get(y, dt.date(y, 2, 1))))
+    since_cny = (d - cny).dt.days
+    return pd.DataFrame(
+        {
+            "promo_618": month_day.between(601, 618),
+            "promo_double11": month_day.between(1020, 1111),
+            "promo_double12": month_day.between(1201, 1212),
+            "black_friday": since_friday.between(0, 3),  # Friday to Cyber Monday
+            "cny": since_cny.between(-10, 7),
+        },
+        index=days.index,
+    ).astype(float)
+
+
+def make_model(name: str, h: int):
+    conformal = ConformalIntervals(h=h, n_windows=2)
+    return {
+        "ARIMA_promo": lambda: ARIMA(order=(1, 0, 1), seasonal_order=(1, 0, 1),
+                                     season_length=SEASON, alias="ARIMA_promo"),
+        "AutoTheta": lambda: AutoTheta(season_length=SEASON),
+        BASELINE: lambda: SeasonalNaive(season_length=SEASON),
+        "CrostonSBA": lambda: CrostonSBA(prediction_intervals=conformal),
+        "TSB": lambda: TSB(alpha_d=0.1, alpha_p=0.1, prediction_intervals=conformal),
+        "ADIDA": lambda: ADIDA(prediction_intervals=conformal),
+        "IMAPA": lambda: IMAPA(prediction_intervals=conformal),
+    }[name]()  # fmt: skip
+
+
+def build_series(sales: pl.DataFrame) -> pl.DataFrame:
+    """int_daily_sku_sales -> one long frame: series_type, series, ds, y (zeros filled)."""
+    if sales.is_empty():
+        return pl.DataFrame(
+            schema={"series_type": pl.String, "series": pl.String, "ds": pl.Date,
+                    "y": pl.Float64}
+        )  # fmt: skip
+    last = sales["sales_date"].max()
+    days = pl.DataFrame({"ds": pl.date_range(sales["sales_date"].min(), last, eager=True)})
+    sales = sales.with_columns(pl.col("units").cast(pl.Float64),
+                               pl.col("net_revenue").cast(pl.Float64))  # fmt: skip
+
+    def dense(frame: pl.DataFrame, key: str, value: str, kind: str) -> pl.DataFrame:
+        daily = frame.group_by(key, "sales_date").agg(pl.col(value).sum())
+        starts = daily.group_by(key).agg(pl.col("sales_date").min().alias("start"))
+        return (
+            starts.join(days, how="cross")
+            .filter(pl.col("ds") >= pl.col("start"))
+            .join(daily.rename({"sales_date": "ds"}), on=[key, "ds"], how="left")
+            .select(
+                pl.lit(kind).alias("series_type"),
+                pl.col(key).cast(pl.String).alias("series"),
+                "ds",
+                pl.col(value).fill_null(0.0).alias("y"),
+            )
+        )
+
+    return pl.concat(
+        [
+            dense(sales, "sku", "units", "sku"),
+            dense(sales.with_columns(pl.col("category").fill_null("(none)")), "category",
+                  "net_revenue", "category"),
+            dense(sales.with_columns(pl.lit("ALL").alias("shop")), "shop", "net_revenue", "all"),
+        ]
+    ).sort("series_type", "series", "ds")  # fmt: skip
+
+
+def is_intermittent(y: np.ndarray) -> bool:
+    sold = np.count_nonzero(y)
+    return sold == 0 or len(y) / sold > INTERMITTENT_ADI
+
+
+def _pandas(frame: pl.DataFrame, features: tuple[str, ...]) -> pd.DataFrame:
+    df = frame.select(pl.col("series").alias("unique_id"), "ds", "y").to_pandas()
+    df["ds"] = pd.to_datetime(df["ds"])
+    return pd.concat([df, calendar_features(df["ds"])[list(features)]], axis=1)
+
+
+def _by_features(series: pl.DataFrame, names: list[str], hold_back: int) -> dict:
+    """Group series by the calendar regressors that vary in their training days.
+
+    A festival that never falls in a series' training data is a column of zeros, which
+    makes ARIMA's regression singular; such columns are left out for that series.
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for name in names:
+        days = series.filter(pl.col("series") == name)["ds"].sort()
+        train = days.head(max(0, len(days) - hold_back)).to_pandas()
+        features = calendar_features(pd.Series(pd.to_datetime(train)))
+        usable = tuple(c for c in CALENDAR_COLUMNS if features[c].nunique() > 1)
+        groups.setdefault(usable, []).append(name)
+    return groups
+
+
+def _n_jobs() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _statsforecast(models: list) -> StatsForecast:
+    # a model that fails on a series (e.g. ARIMA on a perfectly regular one) falls back to
+    # the baseline for that series instead of failing the build
+    return StatsForecast(models=models, freq="D", n_jobs=_n_jobs(),
+                         fallback_model=SeasonalNaive(season_length=SEASON))  # fmt: skip
+
+
+@contextlib.contextmanager
+def _plain_signals() -> Iterator[None]:
+    """statsforecast forks worker processes; they must not inherit the orchestrator's
+    SIGTERM/SIGINT handlers, or ending the pool prints an "interrupted" traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    for sig in saved:
+        signal.signal(sig, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+@dataclass
+class ModelGroups:
+    """Which candidate set each series gets, and the series too short to backtest."""
+
+    smooth: list[str]
+    intermittent: list[str]
+    short: list[str]
+    kinds: dict[str, str]
+
+
+def group_series(series: pl.DataFrame) -> ModelGroups:
+    groups = ModelGroups([], [], [], {})
+    for (kind, name), frame in series.group_by("series_type", "series", maintain_order=True):
+        groups.kinds[name] = kind
+        y = frame["y"].to_numpy()
+        if len(y) < MIN_BACKTEST_DAYS:
+            groups.short.append(name)
+        elif kind == "sku" and is_intermittent(y):
+            groups.intermittent.append(name)
+        else:
+            groups.smooth.append(name)
+    return groups
+
+
+def cross_validate(series: pl.DataFrame, names: list[str], models: tuple[str, ...], h: int):
+    if not names:
+        return None
+    frames = []
+    for features, group in _by_features(series, names, N_WINDOWS * h).items():
+        df = _pandas(series.filter(pl.col("series").is_in(group)), features)
+        sf = _statsforecast([make_model(m, h) for m in models])
+        with _plain_signals():
+            cv = sf.cross_validation(df=df, h=h, n_windows=N_WINDOWS, step_size=h, level=[LEVEL])
+        frames.append(pl.from_pandas(cv))
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def smape(y: pl.Expr, yhat: pl.Expr) -> pl.Expr:
+    """One day's term of sMAPE on the 0-200 scale (M4); 0 when actual and forecast are 0."""
+    denominator = y.abs() + yhat.abs()
+    return pl.when(denominator == 0).then(0.0).otherwise(200 * (y - yhat).abs() / denominator)
+
+
+def score(cv: pl.DataFrame, series: pl.DataFrame, models: tuple[str, ...]) -> pl.DataFrame:
+    """Per series, model and window: MAE, sMAPE, the in-sample seasonal naive scale."""
+    long = cv.select(
+        pl.col("unique_id").alias("series"),
+        pl.col("ds").cast(pl.Date),
+        pl.col("cutoff").cast(pl.Date),
+        "y",
+        *[pl.col(m).clip(lower_bound=0).alias(m) for m in models],
+    ).unpivot(index=["series", "ds", "cutoff", "y"], variable_name="model", value_name="yhat")
+    windows = long.group_by("series", "cutoff", "model").agg(
+        (pl.col("y") - pl.col("yhat")).abs().mean().alias("mae"),
+        smape(pl.col("y"), pl.col("yhat")).mean().alias("smape"),
+        # parts of the standard deviation of daily errors over all windows
+        (pl.col("y") - pl.col("yhat")).sum().alias("error_sum"),
+        ((pl.col("y") - pl.col("yhat")) ** 2).sum().alias("error_sq_sum"),
+        pl.len().alias("days"),
+    )
+    seasonal_diff = series.sort("series", "ds").with_columns(
+        (pl.col("y") - pl.col("y").shift(SEASON).over("series")).abs().alias("naive_error")
+    )
+    scales = pl.concat(
+        [
+            seasonal_diff.filter(pl.col("ds") <= cutoff)
+            .group_by("series")
+            .agg(pl.col("naive_error").mean().alias("scale"))
+            .with_columns(pl.lit(cutoff).alias("cutoff"))
+            for cutoff in windows["cutoff"].unique().to_list()
+        ]
+    )
+    return windows.join(scales, on=["series", "cutoff"], how="left").with_columns(
+        pl.when(pl.col("scale") > 0).then(pl.col("mae") / pl.col("scale")).alias("mase")
+    )
+
+
+def choose(scores: pl.DataFrame) -> pl.DataFrame:
+    """Per series and model: selection MASE on the earlier windows, holdout metrics on the
+    last, the spread of daily errors, and which model was chosen."""
+    last = scores["cutoff"].max()
+    earlier = (
+        scores.filter(pl.col("cutoff") < last)
+        .group_by("series", "model")
+        .agg(pl.col("mase").mean().alias("selection_mase"),
+             pl.col("mae").mean().alias("selection_mae"))
+    )  # fmt: skip
+    spread = (
+        scores.group_by("series", "model")
+        .agg(pl.col("error_sum").sum(), pl.col("error_sq_sum").sum(), pl.col("days").sum())
+        .select(
+            "series",
+            "model",
+            ((pl.col("error_sq_sum") - pl.col("error_sum") ** 2 / pl.col("days"))
+             / (pl.col("days") - 1)).clip(lower_bound=0).sqrt().alias("error_sd"),
+        )
+    )  # fmt: skip
+    holdout = scores.filter(pl.col("cutoff") == last).select(
+        "series", "model", "mase", "smape", pl.col("cutoff").alias("holdout_cutoff")
+    )
+    table = holdout.join(earlier, on=["series", "model"]).join(spread, on=["series", "model"])
+    baseline = table.filter(pl.col("model") == BASELINE).select(
+        "series", pl.col("mase").alias("baseline_mase"), pl.col("smape").alias("baseline_smape")
+    )
+    # lowest selection MASE (MAE where the scale is 0); the baseline wins ties
+    ranked = table.with_columns(
+        pl.coalesce("selection_mase", "selection_mae").alias("_rank"),
+        (pl.col("model") != BASELINE).alias("_not_baseline"),
+    ).sort("series", "_rank", "_not_baseline", nulls_last=True)
+    chosen = ranked.group_by("series", maintain_order=True).first().select("series", "model")
+    return (
+        table.join(baseline, on="series", how="left")
+        .join(chosen.with_columns(pl.lit(True).alias("is_selected")), on=["series", "model"],
+              how="left")
+        .with_columns(pl.col("is_selected").fill_null(False))
+        .drop("selection_mae")
+    )  # fmt: skip
+
+
+def holdout_predictions(cv: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """The chosen model's forecasts of the holdout window, for forecast-vs-actual charts."""
+    last = cv["cutoff"].max()
+    window = cv.filter(pl.col("cutoff") == last)
+    frames = []
+    for model, names in chosen.group_by("model"):
+        rows = window.filter(pl.col("unique_id").is_in(names["series"].to_list()))
+        frames.append(
+            rows.select(
+                pl.col("unique_id").alias("series"),
+                pl.col("ds").cast(pl.Date).alias("date"),
+                pl.lit(model[0]).alias("model"),
+                pl.col(model[0]).alias("yhat"),
+                pl.col(f"{model[0]}-lo-{LEVEL}").alias("yhat_lower"),
+                pl.col(f"{model[0]}-hi-{LEVEL}").alias("yhat_upper"),
+            )
+        )
+    return pl.concat(frames) if frames else pl.DataFrame(schema=PREDICTION_SCHEMA)
+
+
+def forecast_ahead(series: pl.DataFrame, choices: dict[str, str], h: int) -> pl.DataFrame:
+    """Fit each series' chosen model on all of its history and forecast h days ahead."""
+    frames = []
+    by_model: dict[str, list[str]] = {}
+    for name, model in choices.items():
+        by_model.setdefault(model, []).append(name)
+    batches = [
+        (model, features, group)
+        for model, names in sorted(by_model.items())
+        for features, group in _by_features(series, names, 0).items()
+    ]
+    for model, features, names in batches:
+        df = _pandas(series.filter(pl.col("series").is_in(names)), features)
+        last = df.groupby("unique_id")["ds"].max()
+        future = pd.DataFrame(
+            [(uid, end + pd.Timedelta(days=k)) for uid, end in last.items()
+             for k in range(1, h + 1)],
+            columns=["unique_id", "ds"],
+        )  # fmt: skip
+        future = pd.concat([future, calendar_features(future["ds"])[list(features)]], axis=1)
+        sf = _statsforecast([make_model(model, h)])
+        with _plain_signals():
+            fc = pl.from_pandas(sf.forecast(df=df, h=h, X_df=future, level=[LEVEL]))
+        frames.append(
+            fc.select(
+                pl.col("unique_id").alias("series"),
+                pl.col("ds").cast(pl.Date).alias("date"),
+                pl.lit(model).alias("model"),
+                pl.col(model).alias("yhat"),
+                pl.col(f"{model}-lo-{LEVEL}").alias("yhat_lower"),
+                pl.col(f"{model}-hi-{LEVEL}").alias("yhat_upper"),
+            )
+        )
+    return pl.concat(frames) if frames else pl.DataFrame(schema=PREDICTION_SCHEMA)
+
+
+@dataclass
+class ForecastRun:
+    accuracy: pl.DataFrame  # marts.forecast_accuracy (empty when the backtest was reused)
+    forecast: pl.DataFrame  # marts.sales_forecast: holdout (when backtested) and future rows
+    choices: dict[str, str]
+
+
+def _label(frame: pl.DataFrame, kinds: dict[str, str], kind: str) -> pl.DataFrame:
+    """Series type and metric beside each row; forecasts never below zero."""
+    if frame.is_empty():
+        return frame
+    return frame.with_columns(
+        pl.col("series").replace_strict(kinds).alias("series_type"),
+        pl.col("series")
+        .replace_strict(kinds)
+        .replace_strict({"sku": "units", "category": "net_revenue", "all": "net_revenue"})
+        .alias("metric"),
+        pl.lit(kind).alias("kind"),
+        *(pl.col(c).clip(lower_bound=0) for c in ("yhat", "yhat_lower", "yhat_upper")),
+    )
+
+
+def run(series: pl.DataFrame, h: int, choices: dict[str, str] | None = None) -> ForecastRun:
+    """Backtest and choose a model per series (unless choices are given), then forecast."""
+    groups = group_series(series)
+    accuracy, holdout = [], []
+    if choices is None:
+        choices = {}
+        for names, models in ((groups.smooth, SMOOTH_MODELS),
+                              (groups.intermittent, INTERMITTENT_MODELS)):  # fmt: skip
+            cv = cross_validate(series, names, models, h)
+            if cv is None:
+                continue
+            table = choose(score(cv, series, models))
+            selected = table.filter(pl.col("is_selected"))
+            choices |= dict(selected.select("series", "model").iter_rows())
+            accuracy.append(table)
+            holdout.append(holdout_predictions(cv, selected))
+    lengths = series.group_by("series").len()
+    for name, days in lengths.iter_rows():
+        if name not in choices and days >= MIN_FORECAST_DAYS:
+            choices[name] = BASELINE  # too short to backtest, or new since the last one
+    future = forecast_ahead(series, {k: v for k, v in choices.items() if k in groups.kinds}, h)
+    table = pl.concat(accuracy) if accuracy else pl.DataFrame(schema=ACCURACY_SCHEMA)
+    table = table.with_columns(
+        pl.col("series").replace_strict(groups.kinds, return_dtype=pl.String).alias("series_type")
+    )
+    parts = [_label(f, groups.kinds, "holdout") for f in holdout]
+    parts.append(_label(future, groups.kinds, "future"))
+    forecast = pl.concat(
+        [pl.DataFrame(schema=FORECAST_SCHEMA), *[p.select(list(FORECAST_SCHEMA)) for p in parts if
+                                                   not p.is_empty()]]
+    )  # fmt: skip
+    return ForecastRun(
+        accuracy=table.select(list(ACCURACY_SCHEMA)), forecast=forecast, choices=choices
+    )
+
+
+def inventory_risk(
+    units_forecast: pl.DataFrame,
+    on_hand: pl.DataFrame,
+    error_sd: dict[str, float],
+    lead_time_days: int,
+    service_level: float,
+) -> pl.DataFrame:
+    """Per SKU in the latest snapshot (kpis.md): cover, stock-out day, reorder quantity.
+
+    safety_stock = z(service level) × σ × √(lead time), σ being the standard deviation of
+    the SKU's daily forecast errors in the backtest (0 without a backtest); reorder_qty =
+    max(0, forecast demand over the lead time + safety stock − on hand), rounded up to a
+    whole unit. Demand past the forecast horizon is the horizon's daily mean.
+    """
+    z = NormalDist().inv_cdf(service_level)
+    by_sku = {
+        sku: frame.sort("date")
+        for (sku,), frame in units_forecast.group_by("series")
+    } if not units_forecast.is_empty() else {}  # fmt: skip
+    rows = []
+    for row in on_hand.sort("sku").iter_rows(named=True):
+        sku, stock = row["sku"], float(row["on_hand_qty"] or 0)
+        frame = by_sku.get(sku)
+        demand = frame["yhat"].clip(lower_bound=0).to_numpy() if frame is not None else np.zeros(0)
+        daily = float(demand.mean()) if len(demand) else 0.0
+        over_stock = np.flatnonzero(np.cumsum(demand) > stock)
+        lead = float(demand[:lead_time_days].sum()) + daily * max(0, lead_time_days - len(demand))
+        safety = z * error_sd.get(sku, 0.0) * math.sqrt(lead_time_days)
+        rows.append(
+            {
+                "sku": sku,
+                "snapshot_date": row["snapshot_date"],
+                "on_hand_qty": stock,
+                "daily_demand_forecast": daily,
+                "days_of_cover": stock / daily if daily > 0 else None,
+                "stockout_date": frame["date"][int(over_stock[0])] if len(over_stock) else None,
+                "lead_time_days": lead_time_days,
+                "service_level": service_level,
+                "lead_time_demand": lead,
+                "safety_stock": safety,
+                "reorder_qty": float(math.ceil(max(0.0, lead + safety - stock) - 1e-9)),
+                "model": frame["model"][0] if frame is not None else None,
+            }
+        )
+    schema = {"sku": pl.String, "snapshot_date": pl.Date, "on_hand_qty": pl.Float64,
+              "daily_demand_forecast": pl.Float64, "days_of_cover": pl.Float64,
+              "stockout_date": pl.Date, "lead_time_days": pl.Int64, "service_level": pl.Float64,
+              "lead_time_demand": pl.Float64, "safety_stock": pl.Float64,
+              "reorder_qty": pl.Float64, "model": pl.String}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema).sort("stockout_date", "sku", nulls_last=True)

@@ -1,0 +1,76 @@
+"""The forecast assets on the demo shop: tables, the daily refit and the weekly backtest."""
+
+import shutil
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from pipelines.defs.forecast.assets import forecasts
+from pipelines.defs.resources import BuildLock, ShopSettings
+from pipelines.lib.settings import Settings
+from tests.conftest import use_home
+
+
+def table(settings: Settings, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(sql).pl()
+
+
+def test_the_demo_build_has_forecasts_accuracy_and_risk(demo_build: Settings) -> None:
+    accuracy = table(demo_build, "select * from marts.forecast_accuracy")
+    selected = accuracy.filter(pl.col("is_selected"))
+    # one chosen model per backtested series, the baseline scored for every one of them
+    assert selected["series"].is_unique().all()
+    assert set(accuracy.filter(pl.col("model") == "SeasonalNaive")["series"]) == set(
+        selected["series"]
+    )
+    assert "ALL" in set(selected["series"])
+    holdout = accuracy.select("holdout_start", "holdout_end").unique().row(0)
+    assert (holdout[1] - holdout[0]).days == 27  # the last 28 days
+    future = table(demo_build, "select * from marts.sales_forecast where kind = 'future'")
+    assert future.group_by("series").len()["len"].unique().to_list() == [28]
+    assert (future["yhat_lower"] <= future["yhat"]).all()
+    assert (future["yhat"] <= future["yhat_upper"]).all()
+    assert future["date"].min() > holdout[1]
+    risk = table(demo_build, "select * from marts.inventory_risk")
+    snapshot_skus = table(
+        demo_build,
+        "select count(distinct sku) as n from intermediate.int_inventory_daily "
+        "where snapshot_date = (select max(snapshot_date) from intermediate.int_inventory_daily)",
+    )["n"][0]
+    assert risk.height == snapshot_skus > 0
+    assert (risk["reorder_qty"] >= 0).all()
+
+
+def test_a_daily_run_refits_and_the_weekly_run_backtests_again(
+    demo_build: Settings, tmp_path
+) -> None:
+    settings = use_home(tmp_path / "copy")
+    shutil.copy(demo_build.warehouse, settings.warehouse)
+    before = table(settings, "select max(backtested_at) as t from marts.forecast_accuracy")["t"][0]
+    resources = {"shop": ShopSettings(), "build_lock": BuildLock()}
+
+    daily = dg.materialize([forecasts], resources=resources)
+    assert daily.success
+    after_daily = table(settings, "select max(backtested_at) as t from marts.forecast_accuracy")
+    assert after_daily["t"][0] == before  # the choice of models is reused
+    made = table(settings, "select kind, count(*) as n from marts.sales_forecast group by 1")
+    assert set(made["kind"]) == {"future", "holdout"}  # last backtest's holdout kept
+    events = daily.asset_materializations_for_node("forecasts")
+    assert any(e.metadata["backtest_ran"].value is False for e in events if
+               "backtest_ran" in e.metadata)  # fmt: skip
+
+    weekly = dg.materialize(
+        [forecasts],
+        resources=resources,
+        run_config={"ops": {"forecasts": {"config": {"full_backtest": True}}}},
+    )
+    assert weekly.success
+    after_weekly = table(settings, "select max(backtested_at) as t from marts.forecast_accuracy")
+    assert after_weekly["t"][0] > before
+    metadata = next(e.metadata for e in weekly.asset_materializations_for_node("forecasts")
+                    if "backtest_ran" in e.metadata)  # fmt: skip
+    assert metadata["backtest_ran"].value is True
+    assert metadata["all_mase"].value < metadata["all_baseline_mase"].value
+    assert metadata["seconds"].value > 0

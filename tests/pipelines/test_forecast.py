@@ -1,0 +1,140 @@
+"""Forecasts on series whose right answer is known, and stock-out risk by hand."""
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pipelines.lib import forecast
+
+START = dt.date(2025, 1, 1)
+
+
+def series_of(values, name: str = "S1", kind: str = "sku") -> pl.DataFrame:
+    days = pl.date_range(START, START + dt.timedelta(days=len(values) - 1), eager=True)
+    return pl.DataFrame({"series_type": kind, "series": name, "ds": days,
+                         "y": np.asarray(values, dtype=float)})  # fmt: skip
+
+
+def future(run: forecast.ForecastRun, name: str = "S1") -> pl.DataFrame:
+    return run.forecast.filter((pl.col("series") == name) & (pl.col("kind") == "future"))
+
+
+def test_a_pure_weekly_pattern_is_forecast_to_the_unit() -> None:
+    week = [10, 20, 30, 40, 50, 60, 70]
+    values = np.tile(week, 40)  # 280 days
+    run = forecast.run(series_of(values, kind="all"), h=28)
+    ahead = future(run).sort("date")
+    expected = np.tile(week, 44)[280 : 280 + 28]
+    assert ahead.height == 28
+    assert np.abs(ahead["yhat"].to_numpy() - expected).max() < 1.0
+    assert (ahead["yhat_lower"] <= ahead["yhat"]).all() and (
+        ahead["yhat"] <= ahead["yhat_upper"]
+    ).all()
+    holdout = run.accuracy.filter(pl.col("is_selected")).row(0, named=True)
+    assert holdout["smape"] < 1  # 0-200 scale: nearly perfect on days it did not see
+    # last week's value is never wrong here, so MASE's scale is 0: NULL, not a division error
+    assert holdout["mase"] is None
+
+
+def test_a_trend_is_carried_forward() -> None:
+    rng = np.random.default_rng(1)
+    t = np.arange(400)
+    values = 100 + 2.0 * t + rng.normal(0, 3, len(t))
+    run = forecast.run(series_of(values, kind="all"), h=28)
+    ahead = future(run).sort("date")
+    expected = 100 + 2.0 * np.arange(400, 428)
+    # within 5% of the line, and rising: a mean-reverting model would have lost here
+    assert np.abs(ahead["yhat"].to_numpy() / expected - 1).max() < 0.05
+    assert ahead["yhat"][-1] > ahead["yhat"][0] + 40
+    chosen = run.accuracy.filter(pl.col("is_selected"))["model"][0]
+    assert chosen != forecast.BASELINE
+
+
+def test_an_intermittent_series_gets_an_intermittent_method_and_its_rate() -> None:
+    rng = np.random.default_rng(7)
+    values = (rng.random(500) < 0.2).astype(float)  # one unit on about one day in five
+    series = series_of(values)
+    assert forecast.group_series(series).intermittent == ["S1"]
+    run = forecast.run(series, h=28)
+    chosen = run.accuracy.filter(pl.col("is_selected"))["model"][0]
+    assert chosen in forecast.INTERMITTENT_MODELS
+    candidates = set(run.accuracy["model"])
+    assert candidates == set(forecast.INTERMITTENT_MODELS)
+    assert 0.1 < future(run)["yhat"].mean() < 0.3
+
+
+def test_the_holdout_is_scored_on_days_no_model_saw() -> None:
+    """Flat at 10, then 50 in the last 28 days: a model that had seen them would say 50."""
+    values = np.r_[np.full(300, 10.0), np.full(28, 50.0)]
+    run = forecast.run(series_of(values, kind="all"), h=28)
+    holdout = run.forecast.filter(pl.col("kind") == "holdout")
+    assert holdout["date"].min() == START + dt.timedelta(days=300)
+    assert holdout["yhat"].max() < 15
+    accuracy = run.accuracy.filter(pl.col("is_selected")).row(0, named=True)
+    assert accuracy["holdout_cutoff"] == START + dt.timedelta(days=299)
+    assert accuracy["smape"] > 100  # 0-200 scale: far off, as it must be
+    # the future forecast does use those days
+    assert future(run)["yhat"].mean() > 30
+
+
+def test_series_too_short_to_backtest_get_the_baseline_only() -> None:
+    run = forecast.run(series_of(np.tile([1, 2, 3, 4, 5, 6, 7], 5)), h=28)
+    assert run.accuracy.is_empty()
+    assert set(future(run)["model"]) == {forecast.BASELINE}
+    assert forecast.run(series_of([1.0, 2.0, 3.0]), h=28).forecast.is_empty()
+
+
+def flat_demand(per_day: float, days: int = 28) -> pl.DataFrame:
+    first = dt.date(2026, 11, 2)
+    return pl.DataFrame({
+        "series": "SKU-1", "date": [first + dt.timedelta(days=k) for k in range(days)],
+        "model": "CrostonSBA", "yhat": per_day,
+    })  # fmt: skip
+
+
+STOCK = pl.DataFrame({"sku": ["SKU-1"], "snapshot_date": [dt.date(2026, 11, 1)],
+                      "on_hand_qty": [100]})  # fmt: skip
+
+
+def test_inventory_risk_by_hand() -> None:
+    """Stock 100, forecast 10 a day: 100 units last 10 days, so day 11 runs out."""
+    risk = forecast.inventory_risk(flat_demand(10), STOCK, {}, lead_time_days=14,
+                                   service_level=0.95).row(0, named=True)  # fmt: skip
+    assert risk["daily_demand_forecast"] == 10
+    assert risk["days_of_cover"] == 10
+    assert risk["stockout_date"] == dt.date(2026, 11, 12)  # the 11th forecast day
+    # no forecast error: no safety stock; 14 days × 10 − 100 on hand
+    assert risk["safety_stock"] == 0
+    assert risk["reorder_qty"] == 40
+
+
+def test_safety_stock_comes_from_the_forecast_error() -> None:
+    risk = forecast.inventory_risk(flat_demand(10), STOCK, {"SKU-1": 2.0}, lead_time_days=14,
+                                   service_level=0.95).row(0, named=True)  # fmt: skip
+    # z(0.95) = 1.6449; 1.6449 × 2 × √14 = 12.31; 140 + 12.31 − 100 = 52.31, rounded up
+    assert risk["safety_stock"] == pytest.approx(12.309, abs=1e-3)
+    assert risk["reorder_qty"] == 53
+
+
+def test_lead_time_past_the_horizon_and_no_demand() -> None:
+    long = forecast.inventory_risk(flat_demand(10, days=7), STOCK, {}, lead_time_days=14,
+                                   service_level=0.9).row(0, named=True)  # fmt: skip
+    assert long["lead_time_demand"] == 140  # 7 forecast days, then their mean
+    idle = forecast.inventory_risk(flat_demand(0), STOCK, {}, 14, 0.95).row(0, named=True)
+    assert idle["days_of_cover"] is None and idle["stockout_date"] is None
+    assert idle["reorder_qty"] == 0
+
+
+def test_promotion_calendar() -> None:
+    import pandas as pd
+
+    days = pd.Series(pd.to_datetime(["2026-06-18", "2026-11-11", "2026-11-27", "2026-11-30",
+                                     "2026-02-17", "2026-03-15"]))  # fmt: skip
+    features = forecast.calendar_features(days)
+    assert features["promo_618"].tolist()[0] == 1
+    assert features["promo_double11"].tolist()[1] == 1
+    assert features["black_friday"].tolist()[2:4] == [1, 1]  # Black Friday 2026 is 27 Nov
+    assert features["cny"].tolist()[4] == 1
+    assert features.iloc[5].sum() == 0
