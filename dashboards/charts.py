@@ -118,3 +118,31 @@ def bars(
         .encode(**encoding)
         .properties(height=max(160, 24 * frame.height))
     )
+
+
+def forecast_band(rows: pl.DataFrame, title: str, actual: str, predicted: str) -> alt.Chart:
+    """Actuals as a line, forecasts (holdout and future) as a dashed line in an 80% band."""
+    data = rows.select("date", "kind", "actual", "yhat", "yhat_lower", "yhat_upper").to_pandas()
+    base = alt.Chart(data).encode(x=alt.X("date:T", title=None))
+    band = (
+        base.transform_filter("datum.yhat != null")
+        .mark_area(opacity=0.2)
+        .encode(y=alt.Y("yhat_lower:Q", title=None), y2="yhat_upper:Q")
+    )
+    forecast = base.transform_filter("datum.yhat != null").mark_line(strokeDash=[5, 3]).encode(
+        y="yhat:Q",
+        color=alt.value("#d62728"),
+        tooltip=["date:T", "kind:N", alt.Tooltip("yhat:Q", title=predicted, format=",.1f"),
+                 alt.Tooltip("yhat_lower:Q", format=",.1f"),
+                 alt.Tooltip("yhat_upper:Q", format=",.1f")],
+    )  # fmt: skip
+    actuals = (
+        base.transform_filter("datum.actual != null")
+        .mark_line()
+        .encode(
+            y="actual:Q",
+            color=alt.value("#1f77b4"),
+            tooltip=["date:T", alt.Tooltip("actual:Q", title=actual, format=",.1f")],
+        )
+    )
+    return (band + actuals + forecast).properties(title=title, height=340)

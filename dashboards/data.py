@@ -200,3 +200,39 @@ def quality_history() -> pl.DataFrame:
             "order by source"
         )
     )
+
+
+def forecast_series_list() -> pl.DataFrame:
+    """Every forecast series with its type and chosen model, biggest first."""
+    return _money_as_float(
+        query(
+            "select series, series_type, any_value(model) as model, "
+            "sum(yhat) filter (where kind = 'future') as horizon_total "
+            "from marts.sales_forecast group by series, series_type "
+            "order by case series_type when 'all' then 0 when 'category' then 1 else 2 end, "
+            "horizon_total desc nulls last, series"
+        )
+    )
+
+
+def forecast_rows(series: str) -> pl.DataFrame:
+    return _money_as_float(
+        query("select * from marts.sales_forecast where series = ? order by date", (series,))
+    )
+
+
+def forecast_accuracy(series: str | None = None) -> pl.DataFrame:
+    if series is None:
+        return _money_as_float(query("select * from marts.forecast_accuracy"))
+    return _money_as_float(
+        query(
+            "select * from marts.forecast_accuracy where series = ? order by is_selected desc, mase",
+            (series,),
+        )
+    )
+
+
+def inventory_risk() -> pl.DataFrame:
+    return _money_as_float(
+        query("select * from marts.inventory_risk order by stockout_date nulls last, sku")
+    )

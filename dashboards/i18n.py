@@ -166,6 +166,54 @@ LABELS: dict[str, dict[str, str]] = {
     "cost_heatmap": {"en": "Cost per order by carrier and region", "zh": "各承运商、地区单均运费"},
     "on_time_chart": {"en": "On-time rate by carrier", "zh": "各承运商准时率"},
     "late_shipments": {"en": "Late shipments", "zh": "延误单数"},
+    # forecast
+    "forecast": {"en": "Forecast", "zh": "预测"},
+    "forecast_scope": {
+        "en": "Forecasts start the day after the last day of data and do not follow the "
+        "sidebar's filters. Holdout: the last 28 days of history, forecast by the chosen model "
+        "without seeing them.",
+        "zh": "预测从最后一个数据日的次日开始，不受侧边栏筛选影响。验证期：历史最后 28 天，"
+        "由所选模型在未见过这些数据的情况下预测。",
+    },
+    "series_type": {"en": "Series", "zh": "序列"},
+    "series_all": {"en": "Whole shop (net revenue)", "zh": "全店（净销售额）"},
+    "series_category": {"en": "Category (net revenue)", "zh": "品类（净销售额）"},
+    "series_sku": {"en": "SKU (units)", "zh": "SKU（销量）"},
+    "pick_series": {"en": "Which one", "zh": "选择"},
+    "forecast_chart": {
+        "en": "{series}: actuals, holdout forecast and the next {days} days (80% interval)",
+        "zh": "{series}：实际值、验证期预测与未来 {days} 天预测（80% 区间）",
+    },
+    "actual": {"en": "Actual", "zh": "实际"},
+    "forecast_line": {"en": "Forecast", "zh": "预测"},
+    "accuracy_title": {
+        "en": "Accuracy against the seasonal naive baseline",
+        "zh": "与季节性朴素基准的准确度对比",
+    },
+    "accuracy_all": {
+        "en": "Whole shop: MASE {mase} with {model} vs {baseline} for the baseline ({gain} better)",
+        "zh": "全店：{model} 的 MASE 为 {mase}，基准为 {baseline}（好 {gain}）",
+    },
+    "accuracy_skus": {
+        "en": "SKUs: mean MASE {mase} vs {baseline} for the baseline; {share} of SKUs no worse "
+        "than it",
+        "zh": "SKU：平均 MASE {mase}，基准 {baseline}；{share} 的 SKU 不差于基准",
+    },
+    "stockout_list": {"en": "Stock-out warnings", "zh": "库存预警"},
+    "stockout_note": {
+        "en": "SKUs whose forecast demand exceeds their stock within the horizon, or that "
+        "should be reordered now (lead time {lead} days, service level {level}).",
+        "zh": "预测需求在预测期内超过库存、或现在就应补货的 SKU（补货周期 {lead} 天，服务水平 {level}）。",
+    },
+    "only_at_risk": {"en": "Only SKUs at risk", "zh": "只看有风险的 SKU"},
+    "see_forecast": {
+        "en": "Stock-out dates and reorder quantities from the forecast",
+        "zh": "查看基于预测的缺货日期与补货量",
+    },
+    "no_forecast": {
+        "en": "No forecast yet: it needs at least two weeks of sales history.",
+        "zh": "暂无预测：至少需要两周的销售历史。",
+    },
     # data health
     "last_build": {"en": "Last build", "zh": "最近一次构建"},
     "status_success": {"en": "succeeded", "zh": "成功"},

@@ -74,6 +74,7 @@ sections = {
         page("customers", "customers", ":material/group:"),
         page("inventory", "inventory", ":material/inventory_2:"),
         page("logistics", "logistics", ":material/local_shipping:"),
+        page("forecast", "forecast", ":material/query_stats:"),
     ],
     t("section_pipeline"): [
         st.Page("app_pages/data_health.py", title=t("data_health"), icon=":material/monitor_heart:",

@@ -7,6 +7,10 @@ the build exactly as `make pipeline` does (`python -m pipelines.cli build`) in a
 process, sampling the memory of that whole process tree (the build and its dbt
 subprocess) every 0.1 s. Prints wall time, order lines per second and peak memory, and
 writes the same as JSON into bench-results/ (not committed).
+
+Then it times the forecasts on their own, as the weekly run does them: the full backtest
+(model choice per series) and the forecast ahead, for every SKU, category and the shop,
+with the accuracy the targets are about.
 """
 
 from __future__ import annotations
@@ -62,6 +66,35 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, i
     return time.perf_counter() - started, peak, code
 
 
+def time_forecasts(warehouse: Path) -> dict[str, float | int | str]:
+    """Backtest and forecast every series of the built shop, timed (the weekly full run)."""
+    import duckdb
+    import polars as pl
+
+    from pipelines.lib import forecast
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        sales = con.execute("select * from intermediate.int_daily_sku_sales").pl()
+    started = time.perf_counter()
+    series = forecast.build_series(sales)
+    run = forecast.run(series, 28)
+    seconds = time.perf_counter() - started
+    chosen = run.accuracy.filter(pl.col("is_selected"))
+    shop = chosen.filter(pl.col("series") == "ALL").row(0, named=True)
+    skus = chosen.filter(pl.col("series_type") == "sku").drop_nulls(["mase", "baseline_mase"])
+    return {
+        "forecast_seconds": round(seconds, 1),
+        "forecast_skus": series.filter(pl.col("series_type") == "sku")["series"].n_unique(),
+        "forecast_history_days": series.filter(pl.col("series") == "ALL").height,
+        "all_model": shop["model"],
+        "all_holdout_mase": round(shop["mase"], 3),
+        "all_baseline_mase": round(shop["baseline_mase"], 3),
+        "all_mase_gain_vs_baseline": round(1 - shop["mase"] / shop["baseline_mase"], 3),
+        "sku_mean_mase": round(skus["mase"].mean(), 3),
+        "sku_mean_baseline_mase": round(skus["baseline_mase"].mean(), 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.bench")
     parser.add_argument("--orders", type=int, default=1_000_000, help="order lines to generate")
@@ -87,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         "order_lines_per_second": round(args.orders / wall),
         "peak_memory_mb": round(peak / 1e6),
         "exit_code": code,
+        **(time_forecasts(home / "warehouse.duckdb") if code == 0 else {}),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
     }

@@ -67,6 +67,7 @@ sku_config["days_of_cover"] = st.column_config.NumberColumn(
 )
 shown_columns = [*sku_kinds, "days_of_cover"]
 
+st.page_link("app_pages/forecast.py", label=t("see_forecast"), icon=":material/query_stats:")
 left, right = st.columns(2)
 left.markdown(f"**{t('run_out_risk', days=aggregate.RUN_OUT_DAYS)}**")
 left.dataframe(running_low.select(shown_columns), hide_index=True, column_config=sku_config)

@@ -10,11 +10,12 @@ series is chosen on the earlier windows only; forecast_accuracy reports the hold
 neither the fitted models nor the choice saw. SeasonalNaive(7) is always a candidate and
 always scored: a model is shown only where it beat the baseline on the earlier windows.
 
-Model sets (statsforecast): revenue series and SKUs that sell most days get ARIMA with
-promotion-day regressors (618, Double 11, Double 12, Black Friday, Chinese New Year),
-AutoTheta and the baseline; intermittent SKUs (Syntetos-Boylan: a mean interval between
-sales days above 1.32) get Croston SBA, TSB, ADIDA, IMAPA and the baseline, with conformal
-80% intervals (those methods have no interval of their own).
+Model sets (statsforecast): revenue series get ARIMA with promotion-day regressors (618,
+Double 11, Double 12, Black Friday, Chinese New Year), AutoTheta and the baseline; SKUs that
+sell on most days get AutoETS (additive weekly season), Theta and the baseline, and the 30
+fastest movers ARIMA with the festivals too; intermittent SKUs (Syntetos-Boylan: a mean
+interval between sales days above 1.32) get Croston SBA, TSB, ADIDA, IMAPA and the
+baseline, with conformal 80% intervals (those methods have no interval of their own).
 """
 
 from __future__ import annotations
@@ -33,7 +34,17 @@ import numpy as np
 import pandas as pd
 import polars as pl
 from statsforecast import StatsForecast
-from statsforecast.models import ADIDA, ARIMA, IMAPA, TSB, AutoTheta, CrostonSBA, SeasonalNaive
+from statsforecast.models import (
+    ADIDA,
+    ARIMA,
+    IMAPA,
+    TSB,
+    AutoETS,
+    AutoTheta,
+    CrostonSBA,
+    SeasonalNaive,
+    Theta,
+)
 from statsforecast.utils import ConformalIntervals
 
 SEASON = 7
@@ -41,7 +52,11 @@ LEVEL = 80
 N_WINDOWS = 3
 INTERMITTENT_ADI = 1.32
 BASELINE = "SeasonalNaive"
-SMOOTH_MODELS = ("ARIMA_promo", "AutoTheta", BASELINE)
+REVENUE_MODELS = ("ARIMA_promo", "AutoTheta", BASELINE)
+SMOOTH_MODELS = ("AutoETS", "Theta", BASELINE)  # SKUs that sell on most days
+# ARIMA with festival regressors costs ~10x an ETS fit: the fast movers get it too
+PROMO_SKUS = 30
+FAST_MOVER_MODELS = ("ARIMA_promo", *SMOOTH_MODELS)
 INTERMITTENT_MODELS = ("CrostonSBA", "TSB", "ADIDA", "IMAPA", BASELINE)
 MIN_BACKTEST_DAYS = 5 * 28  # shorter series get the baseline without a backtest
 MIN_FORECAST_DAYS = 2 * SEASON
@@ -101,6 +116,9 @@ def make_model(name: str, h: int):
         "ARIMA_promo": lambda: ARIMA(order=(1, 0, 1), seasonal_order=(1, 0, 1),
                                      season_length=SEASON, alias="ARIMA_promo"),
         "AutoTheta": lambda: AutoTheta(season_length=SEASON),
+        # additive error and weekly season, no trend: multiplicative forms break on zero days
+        "AutoETS": lambda: AutoETS(season_length=SEASON, model="ANA"),
+        "Theta": lambda: Theta(season_length=SEASON),
         BASELINE: lambda: SeasonalNaive(season_length=SEASON),
         "CrostonSBA": lambda: CrostonSBA(prediction_intervals=conformal),
         "TSB": lambda: TSB(alpha_d=0.1, alpha_p=0.1, prediction_intervals=conformal),
@@ -109,8 +127,25 @@ def make_model(name: str, h: int):
     }[name]()  # fmt: skip
 
 
+def last_complete_day(sales: pl.DataFrame) -> dt.date:
+    """The last day every active platform has data for.
+
+    A platform whose export ends earlier in the shop's day (Shopify at UTC−8 for a shop in
+    Shanghai) leaves the latest day half-counted; learning from it would read as a slump.
+    Platforms without sales in the last 28 days are not waited for.
+    """
+    if "platform" not in sales.columns:
+        return sales["sales_date"].max()
+    ends = sales.group_by("platform").agg(pl.col("sales_date").max())["sales_date"]
+    active = ends.filter(ends >= ends.max() - dt.timedelta(days=28))
+    return active.min()
+
+
 def build_series(sales: pl.DataFrame) -> pl.DataFrame:
-    """int_daily_sku_sales -> one long frame: series_type, series, ds, y (zeros filled)."""
+    """int_daily_sku_sales -> one long frame: series_type, series, ds, y (zeros filled),
+    each series ending on the last complete day."""
+    if not sales.is_empty():
+        sales = sales.filter(pl.col("sales_date") <= last_complete_day(sales))
     if sales.is_empty():
         return pl.DataFrame(
             schema={"series_type": pl.String, "series": pl.String, "ds": pl.Date,
@@ -205,6 +240,8 @@ def _plain_signals() -> Iterator[None]:
 class ModelGroups:
     """Which candidate set each series gets, and the series too short to backtest."""
 
+    revenue: list[str]
+    fast_movers: list[str]
     smooth: list[str]
     intermittent: list[str]
     short: list[str]
@@ -212,16 +249,26 @@ class ModelGroups:
 
 
 def group_series(series: pl.DataFrame) -> ModelGroups:
-    groups = ModelGroups([], [], [], {})
+    groups = ModelGroups([], [], [], [], [], {})
     for (kind, name), frame in series.group_by("series_type", "series", maintain_order=True):
         groups.kinds[name] = kind
         y = frame["y"].to_numpy()
         if len(y) < MIN_BACKTEST_DAYS:
             groups.short.append(name)
-        elif kind == "sku" and is_intermittent(y):
+        elif kind != "sku":
+            groups.revenue.append(name)
+        elif is_intermittent(y):
             groups.intermittent.append(name)
         else:
             groups.smooth.append(name)
+    units = (
+        series.filter(pl.col("series").is_in(groups.smooth))
+        .group_by("series")
+        .agg(pl.col("y").sum())
+    )
+    top = set(units.sort("y", "series", descending=[True, False]).head(PROMO_SKUS)["series"])
+    groups.fast_movers = [n for n in groups.smooth if n in top]
+    groups.smooth = [n for n in groups.smooth if n not in top]
     return groups
 
 
@@ -233,7 +280,12 @@ def cross_validate(series: pl.DataFrame, names: list[str], models: tuple[str, ..
         df = _pandas(series.filter(pl.col("series").is_in(group)), features)
         sf = _statsforecast([make_model(m, h) for m in models])
         with _plain_signals():
-            cv = sf.cross_validation(df=df, h=h, n_windows=N_WINDOWS, step_size=h, level=[LEVEL])
+            # refit=False: fitted once at the first origin, then updated with the newer
+            # actuals for the later windows (parameters kept): a third of the fits. The
+            # intermittent methods cannot be updated that way, and are cheap to refit.
+            refit = any(m in INTERMITTENT_MODELS[:-1] for m in models)
+            cv = sf.cross_validation(df=df, h=h, n_windows=N_WINDOWS, step_size=h,
+                                     level=[LEVEL], refit=refit)  # fmt: skip
         frames.append(pl.from_pandas(cv))
     return pl.concat(frames, how="diagonal_relaxed")
 
@@ -278,7 +330,13 @@ def score(cv: pl.DataFrame, series: pl.DataFrame, models: tuple[str, ...]) -> pl
     )
 
 
-def choose(scores: pl.DataFrame) -> pl.DataFrame:
+def has_festivals(first: dt.date, days: int) -> bool:
+    """Whether any day of a coming window is a festival day (the calendar is known ahead)."""
+    window = pd.Series(pd.date_range(first, periods=days, freq="D"))
+    return bool(calendar_features(window).to_numpy().any())
+
+
+def choose(scores: pl.DataFrame, festivals_ahead: bool = False) -> pl.DataFrame:
     """Per series and model: selection MASE on the earlier windows, holdout metrics on the
     last, the spread of daily errors, and which model was chosen."""
     last = scores["cutoff"].max()
@@ -306,8 +364,13 @@ def choose(scores: pl.DataFrame) -> pl.DataFrame:
         "series", pl.col("mase").alias("baseline_mase"), pl.col("smape").alias("baseline_smape")
     )
     # lowest selection MASE (MAE where the scale is 0); the baseline wins ties
+    # the windows a model is chosen on may hold no festival; when the window ahead does, the
+    # model that knows the calendar is preferred unless it was over 10% worse
+    promo_bonus = pl.when(pl.lit(festivals_ahead) & (pl.col("model") == "ARIMA_promo"))
     ranked = table.with_columns(
-        pl.coalesce("selection_mase", "selection_mae").alias("_rank"),
+        (
+            pl.coalesce("selection_mase", "selection_mae") * promo_bonus.then(1 / 1.1).otherwise(1)
+        ).alias("_rank"),
         (pl.col("model") != BASELINE).alias("_not_baseline"),
     ).sort("series", "_rank", "_not_baseline", nulls_last=True)
     chosen = ranked.group_by("series", maintain_order=True).first().select("series", "model")
@@ -404,12 +467,15 @@ def run(series: pl.DataFrame, h: int, choices: dict[str, str] | None = None) -> 
     accuracy, holdout = [], []
     if choices is None:
         choices = {}
-        for names, models in ((groups.smooth, SMOOTH_MODELS),
+        for names, models in ((groups.revenue, REVENUE_MODELS),
+                              (groups.fast_movers, FAST_MOVER_MODELS),
+                              (groups.smooth, SMOOTH_MODELS),
                               (groups.intermittent, INTERMITTENT_MODELS)):  # fmt: skip
             cv = cross_validate(series, names, models, h)
             if cv is None:
                 continue
-            table = choose(score(cv, series, models))
+            festivals = has_festivals(series["ds"].max() - dt.timedelta(days=h - 1), h)
+            table = choose(score(cv, series, models), festivals)
             selected = table.filter(pl.col("is_selected"))
             choices |= dict(selected.select("series", "model").iter_rows())
             accuracy.append(table)

@@ -15,6 +15,7 @@ PAGES = {
     "customers": ("用户复购", "Customers & repurchase", None),
     "inventory": ("库存周转", "Inventory turnover", "周转率"),
     "logistics": ("物流", "Logistics", "准时率"),
+    "forecast": ("预测", "Forecast", None),
     "data_health": ("数据健康", "Data health", "已加载"),
 }
 
@@ -79,6 +80,22 @@ def test_overview_compares_with_last_year_and_names_the_fastest_platform(
     assert any("增长最快" in m.value for m in app.markdown)
     margin = next(m for m in app.metric if m.label == "毛利率")
     assert margin.value.endswith("%")
+
+
+def test_forecast_page_switches_series_and_lists_stockouts(demo_build: Settings, monkeypatch):
+    app = open_page(demo_build.home, monkeypatch, "forecast")
+    assert any("全店" in m.value and "MASE" in m.value for m in app.markdown)
+    assert app.selectbox(key="forecast_series").value == "ALL"
+    accuracy = app.dataframe[0].value
+    assert "SeasonalNaive" in set(accuracy["model"])  # the baseline is always shown
+    app.button_group(key="forecast_kind").set_value("sku").run()
+    assert not app.exception
+    sku = app.selectbox(key="forecast_series").value
+    assert sku.startswith("SKU-")
+    risk = app.dataframe[1].value
+    assert (risk["stockout_date"].notna() | (risk["reorder_qty"] > 0)).all()
+    app.toggle(key="only_at_risk").set_value(False).run()
+    assert len(app.dataframe[1].value) >= len(risk)
 
 
 def test_a_failed_last_build_is_announced_on_every_page(

@@ -35,7 +35,7 @@ def chromium_path() -> str:
     return path
 
 
-PAGES = ("overview", "marketing", "customers", "inventory", "logistics", "data-health")
+PAGES = ("overview", "marketing", "customers", "inventory", "logistics", "forecast", "data-health")
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 

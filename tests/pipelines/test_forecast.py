@@ -138,3 +138,25 @@ def test_promotion_calendar() -> None:
     assert features["black_friday"].tolist()[2:4] == [1, 1]  # Black Friday 2026 is 27 Nov
     assert features["cny"].tolist()[4] == 1
     assert features.iloc[5].sum() == 0
+
+
+def test_series_end_on_the_last_day_every_active_platform_reported() -> None:
+    day = dt.date(2026, 10, 30)
+    sales = pl.DataFrame({
+        "sales_date": [day, day, day + dt.timedelta(days=1), day + dt.timedelta(days=2),
+                       day - dt.timedelta(days=60)],
+        "platform": ["tmall", "shopify", "tmall", "shopify", "old_shop"],
+        "sku": ["A", "B", "A", "B", "C"], "category": ["x", "y", "x", "y", "z"],
+        "units": [2, 1, 3, 5, 1], "net_revenue": [20.0, 10.0, 30.0, 50.0, 5.0],
+    })  # fmt: skip
+    # shopify's 11-01 is half a day in the shop's timezone; old_shop stopped selling long ago
+    assert forecast.last_complete_day(sales) == day + dt.timedelta(days=1)
+    series = forecast.build_series(sales)
+    assert series["ds"].max() == day + dt.timedelta(days=1)
+    a = series.filter(pl.col("series") == "A").sort("ds")
+    assert a["y"].to_list() == [2.0, 3.0]  # starts at its first sale
+    b = series.filter(pl.col("series") == "B").sort("ds")
+    assert b["y"].to_list() == [1.0, 0.0]  # a day without sales is a zero
+    shop = series.filter(pl.col("series") == "ALL").sort("ds")
+    assert shop["y"].to_list()[-2:] == [30.0, 30.0]
+    assert shop.height == 62  # from the first sale anywhere (08-31) to 10-31

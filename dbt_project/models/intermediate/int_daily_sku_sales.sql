@@ -1,5 +1,5 @@
--- Units and net revenue of valid order lines per local paid day and SKU: the history the
--- forecasts learn from (days without sales are added there, as zeros, per series).
+-- Units and net revenue of valid order lines per local paid day, platform and SKU: the
+-- history the forecasts learn from (days without sales are added there, as zeros).
 with
 
 order_lines as (
@@ -12,13 +12,14 @@ final as (
 
     select
         paid_date as sales_date,
+        platform,
         sku,
         max(category) as category,
         sum(quantity) as units,
         sum(net_revenue) as net_revenue
     from order_lines
     where is_valid
-    group by paid_date, sku
+    group by paid_date, platform, sku
 
 )
 

@@ -118,6 +118,7 @@ def forecasts(
             how="diagonal_relaxed",
         )
     accuracy = accuracy.select([c for c in _columns("forecast_accuracy") if c in accuracy.columns])
+    forecast_rows = with_actuals(forecast_rows.drop("actual", strict=False), series)
     forecast_rows = forecast_rows.select(
         [c for c in _columns("sales_forecast") if c in forecast_rows.columns]
     )
@@ -154,6 +155,33 @@ def forecasts(
             "skus_to_reorder": (risk["reorder_qty"] > 0).sum(),
         },
     )
+
+
+HISTORY_DAYS = 56  # actuals shown before the holdout, for context
+
+
+def with_actuals(rows: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
+    """Actual values beside the holdout forecasts, plus recent history rows (kind history)."""
+    actuals = series.select("series", pl.col("ds").alias("date"), pl.col("y").alias("actual"))
+    if rows.is_empty():
+        return rows.with_columns(pl.lit(None, dtype=pl.Float64).alias("actual"))
+    kinds = series.select("series", "series_type").unique()
+    first_shown = rows["date"].min() - timedelta(days=HISTORY_DAYS)
+    shown = rows.filter(pl.col("kind") != "future").select("series", "date")
+    history = (
+        actuals.filter(pl.col("date") >= first_shown)
+        .join(shown, on=["series", "date"], how="anti")
+        .join(kinds, on="series")
+        .with_columns(
+            pl.lit("history").alias("kind"),
+            pl.col("series_type")
+            .replace_strict({"sku": "units", "category": "net_revenue", "all": "net_revenue"})
+            .alias("metric"),
+        )
+    )
+    return pl.concat(
+        [rows.join(actuals, on=["series", "date"], how="left"), history], how="diagonal_relaxed"
+    ).sort("series", "date")
 
 
 def _accuracy_summary(selected: pl.DataFrame) -> dict[str, float | int | None]:
