@@ -16,6 +16,18 @@ def _ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator != 0).then(numerator / denominator)
 
 
+def _turnover_ratios() -> list[pl.Expr]:
+    """inventory_turnover's formulas on summed parts (turnover first: the others use it)."""
+    turnover = _ratio(pl.col("cogs"), pl.col("avg_inventory_value"))
+    return [
+        turnover.alias("turnover"),
+        _ratio(pl.col("snapshot_days"), turnover).alias("days_of_inventory"),
+        _ratio(pl.col("units_sold"), pl.col("units_sold") + pl.col("closing_on_hand_qty")).alias(
+            "sell_through_rate"
+        ),
+    ]
+
+
 def inventory_by_sku(months: pl.DataFrame) -> pl.DataFrame:
     """inventory_turnover (month × sku) -> one row per SKU over the months given."""
     with_stock = months.filter(pl.col("snapshot_days") > 0)
@@ -39,12 +51,8 @@ def inventory_by_sku(months: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             _ratio(pl.col("_value_days"), pl.col("snapshot_days")).alias("avg_inventory_value")
         )
-        .with_columns(_ratio(pl.col("cogs"), pl.col("avg_inventory_value")).alias("turnover"))
+        .with_columns(*_turnover_ratios())
         .with_columns(
-            _ratio(pl.col("snapshot_days"), pl.col("turnover")).alias("days_of_inventory"),
-            _ratio(
-                pl.col("units_sold"), pl.col("units_sold") + pl.col("closing_on_hand_qty")
-            ).alias("sell_through_rate"),
             _ratio(
                 pl.col("closing_on_hand_qty"), pl.col("units_sold") / pl.col("snapshot_days")
             ).alias("days_of_cover"),
@@ -66,13 +74,7 @@ def inventory_by_category(by_sku: pl.DataFrame) -> pl.DataFrame:
             pl.col("closing_on_hand_qty").sum(),
             (pl.col("stockout_days") > 0).sum().alias("skus_with_stockouts"),
         )
-        .with_columns(_ratio(pl.col("cogs"), pl.col("avg_inventory_value")).alias("turnover"))
-        .with_columns(
-            _ratio(pl.col("snapshot_days"), pl.col("turnover")).alias("days_of_inventory"),
-            _ratio(
-                pl.col("units_sold"), pl.col("units_sold") + pl.col("closing_on_hand_qty")
-            ).alias("sell_through_rate"),
-        )
+        .with_columns(*_turnover_ratios())
         .sort("turnover", descending=True, nulls_last=True)
     )
 

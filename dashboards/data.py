@@ -77,22 +77,21 @@ def platforms() -> list[str]:
     return [] if frame is None else frame["platform"].to_list()
 
 
+def frame(sql: str, params: tuple = ()) -> pl.DataFrame:
+    """A query's rows with money as float; empty when nothing is published yet."""
+    result = query(sql, params)
+    if result is None:
+        return pl.DataFrame()
+    return result.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+
+
 def daily_kpis(start: dt.date, end: dt.date, platform_list: list[str]) -> pl.DataFrame:
     """fct_daily_kpis rows in [start, end] for the chosen platforms, money as float."""
-    frame = query(
+    return frame(
         "select * from marts.fct_daily_kpis "
         "where date between ? and ? and list_contains(?, platform) order by date, platform",
         (start, end, platform_list),
     )
-    if frame is None:
-        return pl.DataFrame()
-    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
-
-
-def _money_as_float(frame: pl.DataFrame | None) -> pl.DataFrame:
-    if frame is None:
-        return pl.DataFrame()
-    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
 
 
 def last_run() -> dict | None:
@@ -104,135 +103,107 @@ def last_run() -> dict | None:
 
 def campaign_days(start: dt.date, end: dt.date) -> pl.DataFrame:
     """campaign_roi rows (date × ad platform × campaign) in [start, end]."""
-    return _money_as_float(
-        query(
-            "select * from marts.campaign_roi where date between ? and ? "
-            "order by date, ad_platform, campaign_id",
-            (start, end),
-        )
+    return frame(
+        "select * from marts.campaign_roi where date between ? and ? "
+        "order by date, ad_platform, campaign_id",
+        (start, end),
     )
 
 
 def daily_marketing(start: dt.date, end: dt.date) -> pl.DataFrame:
-    return _money_as_float(
-        query(
-            "select * from marts.fct_daily_marketing where date between ? and ? order by date",
-            (start, end),
-        )
+    return frame(
+        "select * from marts.fct_daily_marketing where date between ? and ? order by date",
+        (start, end),
     )
 
 
 def cohorts(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
-    return _money_as_float(
-        query(
-            "select * from marts.customer_cohorts where cohort_month between ? and ? "
-            "order by cohort_month, months_since_first",
-            (first_month, last_month),
-        )
+    return frame(
+        "select * from marts.customer_cohorts where cohort_month between ? and ? "
+        "order by cohort_month, months_since_first",
+        (first_month, last_month),
     )
 
 
 def repurchase(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
-    return _money_as_float(
-        query(
-            "select * from marts.repurchase where cohort_month between ? and ? "
-            "order by cohort_month",
-            (first_month, last_month),
-        )
+    return frame(
+        "select * from marts.repurchase where cohort_month between ? and ? order by cohort_month",
+        (first_month, last_month),
     )
 
 
 def rfm_segments(platform_list: list[str]) -> pl.DataFrame:
     """Customers, orders and value per RFM segment for the chosen platforms."""
-    return _money_as_float(
-        query(
-            "select rfm_segment, rfm_segment_zh, count(*) as customers, sum(orders) as orders, "
-            "sum(net_revenue) as net_revenue, sum(gross_profit) as gross_profit, "
-            "avg(recency_days) as avg_recency_days "
-            "from marts.dim_customers where list_contains(?, platform) "
-            "group by all order by net_revenue desc",
-            (platform_list,),
-        )
+    return frame(
+        "select rfm_segment, rfm_segment_zh, count(*) as customers, sum(orders) as orders, "
+        "sum(net_revenue) as net_revenue, sum(gross_profit) as gross_profit, "
+        "avg(recency_days) as avg_recency_days "
+        "from marts.dim_customers where list_contains(?, platform) "
+        "group by all order by net_revenue desc",
+        (platform_list,),
     )
 
 
 def inventory_months(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
-    return _money_as_float(
-        query(
-            "select * from marts.inventory_turnover where month between ? and ? "
-            "order by month, sku",
-            (first_month, last_month),
-        )
+    return frame(
+        "select * from marts.inventory_turnover where month between ? and ? order by month, sku",
+        (first_month, last_month),
     )
 
 
 def logistics_months(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
-    return _money_as_float(
-        query(
-            "select * from marts.logistics_performance where month between ? and ? "
-            "order by month, carrier, region",
-            (first_month, last_month),
-        )
+    return frame(
+        "select * from marts.logistics_performance where month between ? and ? "
+        "order by month, carrier, region",
+        (first_month, last_month),
     )
 
 
 def file_loads() -> pl.DataFrame:
     """Every file the pipeline has seen and what became of it, newest first."""
-    return _money_as_float(query("select * from audit.file_loads order by load_id desc"))
+    return frame("select * from audit.file_loads order by load_id desc")
 
 
 def quarantined_rows(limit: int = 1000) -> pl.DataFrame:
-    return _money_as_float(
-        query(
-            "select load_id, source, file_name, row_number, reason, record "
-            "from audit.quarantine order by load_id desc, row_number limit ?",
-            (limit,),
-        )
+    return frame(
+        "select load_id, source, file_name, row_number, reason, record "
+        "from audit.quarantine order by load_id desc, row_number limit ?",
+        (limit,),
     )
 
 
 def quality_history() -> pl.DataFrame:
     """The latest Great Expectations verdict per source."""
-    return _money_as_float(
-        query(
-            "select * from audit.quality_checks "
-            "qualify row_number() over (partition by source order by checked_at desc) = 1 "
-            "order by source"
-        )
+    return frame(
+        "select * from audit.quality_checks "
+        "qualify row_number() over (partition by source order by checked_at desc) = 1 "
+        "order by source"
     )
 
 
 def forecast_series_list() -> pl.DataFrame:
     """Every forecast series with its type and chosen model, biggest first."""
-    return _money_as_float(
-        query(
-            "select series, series_type, any_value(model) as model, "
-            "sum(yhat) filter (where kind = 'future') as horizon_total "
-            "from marts.sales_forecast group by series, series_type "
-            "order by case series_type when 'all' then 0 when 'category' then 1 else 2 end, "
-            "horizon_total desc nulls last, series"
-        )
+    return frame(
+        "select series, series_type, any_value(model) as model, "
+        "sum(yhat) filter (where kind = 'future') as horizon_total "
+        "from marts.sales_forecast group by series, series_type "
+        "order by case series_type when 'all' then 0 when 'category' then 1 else 2 end, "
+        "horizon_total desc nulls last, series"
     )
 
 
 def forecast_rows(series: str) -> pl.DataFrame:
-    return _money_as_float(
-        query("select * from marts.sales_forecast where series = ? order by date", (series,))
-    )
+    return frame("select * from marts.sales_forecast where series = ? order by date", (series,))
 
 
 def forecast_accuracy(series: str | None = None) -> pl.DataFrame:
     if series is None:
-        return _money_as_float(query("select * from marts.forecast_accuracy"))
-    return _money_as_float(
-        query(
-            "select * from marts.forecast_accuracy where series = ? order by is_selected desc, mase",
-            (series,),
-        )
+        return frame("select * from marts.forecast_accuracy")
+    return frame(
+        "select * from marts.forecast_accuracy where series = ? order by is_selected desc, mase",
+        (series,),
     )
 
 
 def inventory_risk() -> pl.DataFrame:
-    return _money_as_float(
-        query("select * from marts.inventory_risk order by stockout_date nulls last, sku")
-    )
+    return frame("select * from marts.inventory_risk order by stockout_date nulls last, sku")

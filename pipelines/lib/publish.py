@@ -53,7 +53,7 @@ def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.execute(" union all ".join(parts)).pl()
 
 
-def _forecast_docs() -> list[dict]:
+def forecast_docs() -> list[dict]:
     """The forecast marts are written by Python; their docs are in dbt's YAML shape."""
     import yaml
 
@@ -70,7 +70,7 @@ def _forecast_docs() -> list[dict]:
 def column_docs(manifest: dict) -> pl.DataFrame:
     """Every mart column's definition, written once in the YAML, for tooltips."""
     rows = []
-    for node in [*manifest["nodes"].values(), *_forecast_docs()]:
+    for node in [*manifest["nodes"].values(), *forecast_docs()]:
         if node["resource_type"] != "model" or node["config"].get("schema") != "marts":
             continue
         rows.append(

@@ -39,14 +39,14 @@ def test_every_contract_table_and_column_is_built(demo_build: Settings) -> None:
 
 
 def test_every_mart_and_column_is_documented(demo_build: Settings) -> None:
-    from pipelines.lib.publish import _forecast_docs
+    from pipelines.lib.publish import forecast_docs
 
     manifest = load_manifest()
     with duckdb.connect(str(demo_build.warehouse), read_only=True) as con:
         marts = {t for (t,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'"
         ).fetchall()}  # fmt: skip
-        nodes = [*mart_models(manifest), *_forecast_docs()]
+        nodes = [*mart_models(manifest), *forecast_docs()]
         assert marts == {node["name"] for node in nodes}, "a mart without documentation"
         for node in nodes:
             assert node["description"].strip(), node["name"]

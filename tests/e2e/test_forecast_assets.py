@@ -56,7 +56,9 @@ def test_a_daily_run_refits_and_the_weekly_run_backtests_again(
     after_daily = table(settings, "select max(backtested_at) as t from marts.forecast_accuracy")
     assert after_daily["t"][0] == before  # the choice of models is reused
     made = table(settings, "select kind, count(*) as n from marts.sales_forecast group by 1")
-    assert set(made["kind"]) == {"future", "holdout"}  # last backtest's holdout kept
+    assert set(made["kind"]) == {"future", "holdout", "history"}  # last holdout kept
+    holdout = table(settings, "select * from marts.sales_forecast where kind = 'holdout'")
+    assert holdout["actual"].null_count() == 0  # set against what happened
     events = daily.asset_materializations_for_node("forecasts")
     assert any(e.metadata["backtest_ran"].value is False for e in events if
                "backtest_ran" in e.metadata)  # fmt: skip
