@@ -43,7 +43,8 @@ OVERVIEW_KPIS = (
 )
 
 ACRONYMS = {"aov": "AOV", "ctr": "CTR", "cpc": "CPC", "roas": "ROAS", "roi": "ROI",
-            "cac": "CAC", "mer": "MER", "sku": "SKU", "rfm": "RFM", "90d": "90 days"}  # fmt: skip
+            "cac": "CAC", "mer": "MER", "sku": "SKU", "rfm": "RFM", "90d": "90 days",
+            "mase": "MASE", "smape": "sMAPE", "sd": "SD", "qty": "quantity"}  # fmt: skip
 
 
 ENGLISH_OVERRIDES = {"sell_through_rate": "Sell-through rate", "on_time_rate": "On-time rate",
@@ -55,7 +56,7 @@ def english_label(column: str) -> str:
     if column in ENGLISH_OVERRIDES:
         return ENGLISH_OVERRIDES[column]
     words = [ACRONYMS.get(w, w) for w in column.split("_")]
-    first = words[0] if words[0].isupper() else words[0].capitalize()
+    first = words[0] if column.split("_")[0] in ACRONYMS else words[0].capitalize()
     return " ".join([first, *words[1:]])
 
 
