@@ -20,7 +20,9 @@ def contract() -> dict[str, list[str]]:
     for line in DESIGN.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\| `(\w+)` \| [^|]+ \| ([^|]+) \|", line)
         if match:
-            tables[match.group(1)] = [c.strip().split(" ")[0] for c in match.group(2).split(",")]
+            # "series (sku, category or `ALL`), model": a parenthesis explains, it is no column
+            columns = re.sub(r"\([^)]*\)", "", match.group(2))
+            tables[match.group(1)] = [c.strip().split(" ")[0] for c in columns.split(",")]
     assert len(tables) >= 12, "the marts table of design.md was not found"
     return tables
 
