@@ -124,6 +124,6 @@ gx = data.quality_history()
 st.dataframe(
     gx, hide_index=True, column_config={"failures": st.column_config.TextColumn(width="large")}
 )
-docs_index = settings.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+docs_index = settings.data_docs_index
 if docs_index.exists():
     st.caption(t("gx_docs", path=docs_index))

@@ -18,12 +18,9 @@ by_sku = aggregate.inventory_by_sku(months)
 by_category = aggregate.inventory_by_category(by_sku)
 docs = data.column_docs("inventory_turnover")
 
-totals = by_category.select(
-    pl.col("cogs").sum(), pl.col("avg_inventory_value").sum(), pl.col("snapshot_days").max(),
-    pl.col("units_sold").sum(), pl.col("closing_on_hand_qty").sum(),
-).row(0, named=True)  # fmt: skip
-turnover = totals["cogs"] / totals["avg_inventory_value"] if totals["avg_inventory_value"] else None
-sold_and_left = (totals["units_sold"] or 0) + (totals["closing_on_hand_qty"] or 0)
+# the whole shop is one more roll-up with the same formulas
+whole = aggregate.inventory_by_category(by_sku.with_columns(pl.lit("all").alias("category")))
+whole = whole.row(0, named=True)
 running_low = by_sku.filter(
     (pl.col("days_of_cover") < aggregate.RUN_OUT_DAYS) & (pl.col("units_sold") > 0)
 ).sort("days_of_cover")
@@ -39,17 +36,13 @@ def doc_metric(column, name: str, value: str) -> None:
 
 
 cards = st.columns(3) + st.columns(3)
-doc_metric(cards[0], "turnover", "—" if turnover is None else f"{turnover:.2f}")
+doc_metric(cards[0], "turnover", "—" if whole["turnover"] is None else f"{whole['turnover']:.2f}")
 doc_metric(
     cards[1],
     "days_of_inventory",
-    "—" if not turnover else f"{(totals['snapshot_days'] or 0) / turnover:.0f}",
+    "—" if whole["days_of_inventory"] is None else f"{whole['days_of_inventory']:.0f}",
 )
-doc_metric(
-    cards[2],
-    "sell_through_rate",
-    format_value(totals["units_sold"] / sold_and_left if sold_and_left else None, "ratio", lang()),
-)
+doc_metric(cards[2], "sell_through_rate", format_value(whole["sell_through_rate"], "ratio", lang()))
 cards[3].metric(t("stockout_skus"), f"{(by_sku['stockout_days'] > 0).sum():,}", border=True,
                 help=definition(docs.get("stockout_days", {}), lang()))  # fmt: skip
 cards[4].metric(t("skus_at_risk"), f"{running_low.height:,}", border=True,

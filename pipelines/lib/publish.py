@@ -9,6 +9,7 @@ changes nothing (no new file, same models) leaves the published file as it was, 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import uuid
@@ -53,8 +54,12 @@ def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.execute(" union all ".join(parts)).pl()
 
 
+@functools.cache
 def forecast_docs() -> list[dict]:
-    """The forecast marts are written by Python; their docs are in dbt's YAML shape."""
+    """The forecast marts are written by Python; their docs are in dbt's YAML shape.
+
+    One reader for the publish (tooltips) and the forecast assets (column order, schema).
+    """
     import yaml
 
     path = REPO_ROOT / "pipelines" / "defs" / "forecast" / "marts.yml"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, SourceSpec
+from pipelines.lib.settings import Settings
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # nothing phones home
 
@@ -139,7 +140,7 @@ def validate(
         if not success:
             failed["expect_table_row_count_to_be_between"] = "the table is empty"
     context.build_data_docs()
-    docs = home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    docs = Settings(home=home).data_docs_index
     return SuiteResult(
         source=source,
         success=success,

@@ -68,6 +68,11 @@ class Settings:
         return self.home / "published" / "shopkpi.duckdb"
 
     @property
+    def data_docs_index(self) -> Path:
+        """The Great Expectations Data Docs site the quality checks write."""
+        return self.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+    @property
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster_home")
 

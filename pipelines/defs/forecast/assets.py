@@ -7,17 +7,16 @@ older than 7 days, or asked for (the weekly schedule asks).
 
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import dagster as dg
 import polars as pl
-import yaml
 
 from pipelines.defs.resources import BuildLock, ShopSettings
 from pipelines.lib import forecast
+from pipelines.lib.publish import forecast_docs
 from pipelines.lib.warehouse import connect
 
-DOCS = yaml.safe_load((Path(__file__).with_name("marts.yml")).read_text(encoding="utf-8"))
+DOCS = {model["name"]: model for model in forecast_docs()}
 BACKTEST_MAX_AGE = timedelta(days=7)
 ACCURACY, FORECAST, RISK = (dg.AssetKey(["marts", n]) for n in
                             ("forecast_accuracy", "sales_forecast", "inventory_risk"))  # fmt: skip
@@ -25,21 +24,22 @@ ACCURACY, FORECAST, RISK = (dg.AssetKey(["marts", n]) for n in
 
 def _columns(table: str) -> list[str]:
     """The documented columns, in their documented order: what the table holds."""
-    return [c["name"] for m in DOCS["models"] if m["name"] == table for c in m["columns"]]
+    return list(DOCS[table]["columns"])
 
 
 def _spec(key: dg.AssetKey, deps: list[dg.AssetKey]) -> dg.AssetSpec:
-    doc = next(m for m in DOCS["models"] if m["name"] == key.path[-1])
+    doc = DOCS[key.path[-1]]
     return dg.AssetSpec(
         key,
         deps=deps,
         group_name="forecast",
         kinds={"statsforecast", "duckdb"},
-        description=" ".join(doc["description"].split()),
+        description=doc["description"],
         metadata={
             "dagster/column_schema": dg.TableSchema(
                 columns=[
-                    dg.TableColumn(c["name"], description=c["description"]) for c in doc["columns"]
+                    dg.TableColumn(c["name"], description=c["description"])
+                    for c in doc["columns"].values()
                 ]
             )
         },
