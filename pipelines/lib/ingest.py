@@ -11,6 +11,7 @@ recognised by its sha256 and only moved.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,9 +20,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines import adapters
+from pipelines.adapters.base import Export, Warning
+from pipelines.adapters.orders import convert_taobao_pair
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, SourceSpec
 from pipelines.lib.parse import ROW, parse_rows, split_duplicate_keys
-from pipelines.lib.readers import FileRejected, read_export
+from pipelines.lib.readers import READ_PROBLEM, FileRejected, ReadResult, peek_header, read_export
 from pipelines.lib.settings import Settings
 
 # files still being written by a browser or a copy job
@@ -31,11 +35,13 @@ _PARTIAL_SUFFIXES = (".crdownload", ".part", ".partial", ".tmp", ".download")
 @dataclass
 class FileOutcome:
     file_name: str
-    status: str  # loaded | partial | rejected | skipped
-    rows_read: int = 0
-    rows_loaded: int = 0
+    status: str  # loaded | partial | rejected | skipped | waiting (for its partner file)
+    rows_read: int = 0  # data rows in the file
+    rows_loaded: int = 0  # of them, loaded (a row may become several canonical rows)
     rows_quarantined: int = 0
     message: str = ""
+    rows_skipped: int = 0  # left out on purpose: totals rows, continuation rows
+    adapter: str | None = None  # the platform format, None for the canonical one
 
 
 @dataclass
@@ -51,9 +57,10 @@ class IngestSummary:
         return [f for f in self.files if f.status in statuses]
 
 
-def pending_files(settings: Settings, source: str) -> list[Path]:
-    """Files waiting in the inbox, oldest first: a later re-export must win."""
-    folder = settings.inbox_for(source)
+def pending_files(settings: Settings, source: str | None) -> list[Path]:
+    """Files waiting in inbox/<source>/ (or inbox/ itself for None), oldest first: a
+    later re-export must win."""
+    folder = settings.inbox_for(source) if source else settings.inbox
     if not folder.is_dir():
         return []
     files = [
@@ -131,7 +138,9 @@ def _record_file(
     stored_as: str,
 ) -> None:
     con.execute(
-        "insert into audit.file_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into audit.file_loads (load_id, file_name, source, sha256, format, encoding, "
+        "rows_read, rows_loaded, rows_quarantined, status, message, loaded_at, stored_as, "
+        "adapter, rows_skipped) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
             outcome.file_name,
@@ -146,6 +155,8 @@ def _record_file(
             outcome.message,
             loaded_at,
             stored_as,
+            outcome.adapter,
+            outcome.rows_skipped,
         ],
     )
 
@@ -167,97 +178,352 @@ def _reject(
     return outcome
 
 
+def _read(path: Path) -> ReadResult:
+    return read_export(path, is_header=adapters.looks_like_header)
+
+
+def _export(path: Path, read: ReadResult) -> Export:
+    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return Export(read.frame, read.preamble, path.name, modified)
+
+
+def _unknown_format(read: ReadResult, source: str) -> str:
+    near = adapters.closest(read.frame.columns, source)
+    columns = [c for c in read.frame.columns if c != READ_PROBLEM]
+    shown = ", ".join(columns[:12]) + (" ..." if len(columns) > 12 else "")
+    return (
+        f"not a format shopkpi knows (columns: {shown}). Closest: {near.title} "
+        f"(inbox/{near.source}/), which also needs the column"
+        f"{'s' if len(near.missing) > 1 else ''} {', '.join(near.missing)}. "
+        "docs/formats.md lists every format and how to export it"
+    )
+
+
+@dataclass
+class _Converted:
+    """A file (or a pair) mapped onto canonical rows, before parsing."""
+
+    frame: pl.DataFrame
+    adapter: str | None
+    skipped: int = 0
+    warnings: list[Warning] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rejected: pl.DataFrame | None = None  # ROW, _reason, record, _file
+    main_file: str | None = None  # of a pair, the file whose rows the canonical rows are
+
+
+def _convert(path: Path, read: ReadResult, source: str, settings: Settings) -> _Converted:
+    """Map one file onto the canonical columns of its source, or raise FileRejected."""
+    found = adapters.identify(read.frame.columns)
+    if found is None:
+        near = adapters.closest(read.frame.columns, source)
+        if not (near.is_canonical and near.source == source and near.present):
+            raise FileRejected(_unknown_format(read, source))
+        # a canonical file with columns missing: parsing names them
+        return _Converted(read.frame, None)
+    if found.source != source:
+        what = f" ({found.adapter.title})" if found.adapter else ""
+        raise FileRejected(
+            f"it looks like a {found.source} file{what}: put it in inbox/{found.source}/"
+        )
+    if found.adapter is None:
+        return _Converted(read.frame, None)
+    adapted = found.adapter.convert(_export(path, read), settings)
+    return _Converted(
+        adapted.frame, found.adapter.name, adapted.skipped, adapted.warnings, adapted.notes,
+        adapted.rejected,
+    )  # fmt: skip
+
+
+def _pair_converted(
+    settings: Settings, first: tuple[Path, ReadResult], second: tuple[Path, ReadResult]
+) -> _Converted:
+    """The Taobao order list and its order detail, joined (whichever came first)."""
+    by_name = {}
+    for path, read in (first, second):
+        found = adapters.identify(read.frame.columns)
+        by_name[found.adapter.name if found and found.adapter else "?"] = (path, read)
+    (list_path, list_read), (detail_path, detail_read) = (
+        by_name["taobao_order_list"], by_name["taobao_order_detail"]
+    )  # fmt: skip
+    adapted = convert_taobao_pair(
+        _export(list_path, list_read), _export(detail_path, detail_read), settings
+    )
+    return _Converted(
+        adapted.frame, "taobao_order_list+detail", adapted.skipped, adapted.warnings,
+        adapted.notes, adapted.rejected, main_file=detail_path.name,
+    )  # fmt: skip
+
+
+def _rows_of(frame: pl.DataFrame) -> int:
+    return frame[ROW].n_unique() if frame.height else 0
+
+
 def load_file(
-    con: duckdb.DuckDBPyConnection, settings: Settings, source: str, path: Path
-) -> FileOutcome:
+    con: duckdb.DuckDBPyConnection, settings: Settings, source: str, path: Path,
+    partner: Path | None = None,
+) -> FileOutcome:  # fmt: skip
+    """Load one file, or a pair (path + partner) that only makes sense together.
+
+    Returns the outcome of `path`; a partner gets its own audit row.
+    """
+    outcomes = load_files(con, settings, source, [path] + ([partner] if partner else []))
+    return outcomes[0]
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection, settings: Settings, source: str, paths: list[Path]
+) -> list[FileOutcome]:
     spec = SPECS[source]
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     day = loaded_at.strftime("%Y-%m-%d")
     load_id = con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
-    if path.is_symlink():
-        # a link could make the pipeline read, and archive, files from anywhere
-        link = str(path.readlink())
-        sha = hashlib.sha256(f"symlink:{link}".encode()).hexdigest()
-        return _reject(
-            con, settings, source, path, sha, load_id, loaded_at,
-            f"is a symbolic link (to {link}), not a file: copy the export itself into "
-            f"inbox/{source}/",
-        )  # fmt: skip
+    for path in paths:
+        if path.is_symlink():
+            # a link could make the pipeline read, and archive, files from anywhere
+            link = str(path.readlink())
+            sha = hashlib.sha256(f"symlink:{link}".encode()).hexdigest()
+            rejected = _reject(
+                con, settings, source, path, sha, load_id, loaded_at,
+                f"is a symbolic link (to {link}), not a file: copy the export itself into "
+                f"inbox/{source}/",
+            )  # fmt: skip
+            return [rejected] + [FileOutcome(p.name, "waiting") for p in paths if p != path]
 
-    sha = _sha256(path)
-    already = con.execute(
-        "select load_id from audit.file_loads where sha256 = ? and source = ? "
-        "and status in ('loaded', 'partial') limit 1",
-        [sha, source],
-    ).fetchone()
-    if already:
-        outcome = FileOutcome(
-            path.name, "skipped", message=f"same bytes as load {already[0]}; nothing to load"
-        )
-        target = _free_name(settings.archive / source / day, path.name, sha)
-        _record_file(con, load_id, source, sha, None, None, outcome, loaded_at, str(target))
-        shutil.move(path, target)
-        return outcome
+    shas = [_sha256(path) for path in paths]
+    already = [
+        con.execute(
+            "select load_id from audit.file_loads where sha256 = ? and source = ? "
+            "and status in ('loaded', 'partial') limit 1",
+            [sha, source],
+        ).fetchone()
+        for sha in shas
+    ]
+    if all(already):
+        outcomes = []
+        for path, sha, earlier in zip(paths, shas, already, strict=True):
+            outcome = FileOutcome(
+                path.name, "skipped", message=f"same bytes as load {earlier[0]}; nothing to load"
+            )
+            target = _free_name(settings.archive / source / day, path.name, sha)
+            _record_file(con, load_id, source, sha, None, None, outcome, loaded_at, str(target))
+            shutil.move(path, target)
+            outcomes.append(outcome)
+        return outcomes
 
-    fmt = encoding = None
+    reads: list[ReadResult] = []
+    for index, (path, sha) in enumerate(zip(paths, shas, strict=True)):
+        try:
+            reads.append(_read(path))
+        except FileRejected as err:
+            outcome = _reject(con, settings, source, path, sha, load_id, loaded_at, str(err))
+            return [outcome if i == index else FileOutcome(p.name, "waiting")
+                    for i, p in enumerate(paths)]  # fmt: skip
     try:
-        read = read_export(path)
-        fmt, encoding = read.format, read.encoding
-        parsed = split_duplicate_keys(parse_rows(read.frame, spec, settings.timezone), spec)
+        if len(paths) == 2:
+            converted = _pair_converted(settings, (paths[0], reads[0]), (paths[1], reads[1]))
+        else:
+            converted = _convert(paths[0], reads[0], source, settings)
+        parsed = split_duplicate_keys(parse_rows(converted.frame, spec, settings.timezone), spec)
     except FileRejected as err:
-        return _reject(
-            con, settings, source, path, sha, load_id, loaded_at, str(err), fmt, encoding
-        )
+        outcomes = [
+            _reject(con, settings, source, path, sha, load_id, loaded_at, str(err), r.format,
+                    r.encoding)
+            for path, sha, r in zip(paths, shas, reads, strict=True)
+        ]  # fmt: skip
+        return outcomes
 
     good, bad = parsed.good, parsed.bad
-    outcome = FileOutcome(
-        path.name,
-        "partial" if bad.height else "loaded",
-        rows_read=read.frame.height,
-        rows_loaded=good.height,
-        rows_quarantined=bad.height,
-    )
-    notes = []
-    if bad.height:
-        first = bad.row(0, named=True)
-        notes.append(
-            f"{bad.height} row(s) quarantined; first: row {first[ROW]}: {first['_reason']}"
+    # the canonical rows are one file's rows (of a pair, the order detail's); rows the
+    # adapter refused name their own file
+    main_name = converted.main_file or paths[0].name
+    rejected = converted.rejected
+    outcomes = []
+    for path, r in zip(paths, reads, strict=True):
+        own_rejected = (
+            rejected.filter(pl.col("_file").fill_null(main_name) == path.name)
+            if rejected is not None else pl.DataFrame()
+        )  # fmt: skip
+        quarantined = _rows_of(own_rejected)
+        if path.name == main_name:
+            loaded = _rows_of(good)
+            quarantined += _rows_of(bad)
+        else:
+            loaded = r.frame.height - quarantined
+        outcome = FileOutcome(
+            path.name,
+            "partial" if quarantined else "loaded",
+            rows_read=r.frame.height,
+            rows_loaded=loaded,
+            rows_quarantined=quarantined,
+            rows_skipped=converted.skipped if path.name == main_name else 0,
+            adapter=converted.adapter,
         )
-    if parsed.ignored_columns:
-        notes.append(f"ignored columns: {', '.join(parsed.ignored_columns)}")
-    outcome.message = "; ".join(notes)
-    target = _free_name(settings.archive / source / day, path.name, sha)
+        notes = []
+        first_bad = _first_reason(bad if path.name == main_name else None, own_rejected)
+        if first_bad:
+            notes.append(f"{quarantined} row(s) quarantined; first: {first_bad}")
+        if path.name == main_name:
+            if parsed.ignored_columns and converted.adapter is None:
+                notes.append(f"ignored columns: {', '.join(parsed.ignored_columns)}")
+            notes.extend(converted.notes)
+        notes.extend(w.message for w in converted.warnings if path.name == main_name)
+        outcome.message = "; ".join(notes)
+        outcomes.append(outcome)
 
     con.execute("begin transaction")
     try:
-        _write_rows(con, spec, good, load_id, path.name, loaded_at)
-        if bad.height:
-            con.register("bad_rows", bad.to_arrow())
+        _write_rows(con, spec, good, load_id, main_name, loaded_at)
+        _quarantine(con, load_id, source, main_name, bad)
+        if rejected is not None:
+            for path in paths:
+                own = rejected.filter(pl.col("_file").fill_null(main_name) == path.name)
+                _quarantine(con, load_id, source, path.name, own.drop("_file"))
+        for warning in converted.warnings:
             con.execute(
-                f"insert into audit.quarantine select ?, ?, ?, {ROW}, _reason, record "
-                "from bad_rows",
-                [load_id, source, path.name],
+                "insert into audit.load_warnings values (?, ?, ?, ?, ?, ?)",
+                [load_id, source, main_name, warning.kind, warning.rows, warning.message],
             )
-            con.unregister("bad_rows")
-        _record_file(con, load_id, source, sha, fmt, encoding, outcome, loaded_at, str(target))
+        targets = []
+        for path, sha, r, outcome in zip(paths, shas, reads, outcomes, strict=True):
+            target = _free_name(settings.archive / source / day, path.name, sha)
+            targets.append(target)
+            _record_file(
+                con, load_id, source, sha, r.format, r.encoding, outcome, loaded_at, str(target)
+            )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    shutil.move(path, target)
+    for path, target in zip(paths, targets, strict=True):
+        shutil.move(path, target)
+    return outcomes
+
+
+def _first_reason(bad: pl.DataFrame | None, rejected: pl.DataFrame) -> str | None:
+    for frame in (bad, rejected):
+        if frame is not None and frame.height:
+            first = frame.sort(ROW).row(0, named=True)
+            return f"row {first[ROW]}: {first['_reason']}"
+    return None
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, load_id: int, source: str, file_name: str, bad: pl.DataFrame
+) -> None:
+    if not bad.height:
+        return
+    con.register("bad_rows", bad.select(ROW, "_reason", "record").to_arrow())
+    try:
+        con.execute(
+            f"insert into audit.quarantine select ?, ?, ?, {ROW}, _reason, record from bad_rows",
+            [load_id, source, file_name],
+        )
+    finally:
+        con.unregister("bad_rows")
+
+
+def _identify(path: Path) -> adapters.Identified | None:
+    if path.is_symlink():
+        return None
+    return adapters.identify(peek_header(path, adapters.looks_like_header))
+
+
+def _pairs(files: list[Path]) -> tuple[list[list[Path]], list[Path]]:
+    """Files grouped into what loads together: single files, and each Taobao order list
+    with its order detail (same name apart from List/DetailList, else the only two).
+    Returns (groups, files still waiting for their partner)."""
+    kinds = {path: _identify(path) for path in files}
+    role = {
+        path: found.adapter.name
+        for path, found in kinds.items()
+        if found and found.adapter and found.adapter.partner
+    }
+    groups = [[path] for path in files if path not in role]
+    lists = [p for p, r in role.items() if r == "taobao_order_list"]
+    details = [p for p, r in role.items() if r == "taobao_order_detail"]
+
+    def stem(path: Path) -> str:
+        return re.sub(r"(?i)export|order|detail|list|订单|宝贝|报表|明细|[\s_\-]", "", path.stem)
+
+    for order_list in list(lists):
+        same = [d for d in details if stem(d) == stem(order_list)]
+        if len(same) == 1:
+            groups.append([order_list, same[0]])
+            lists.remove(order_list)
+            details.remove(same[0])
+    if len(lists) == 1 and len(details) == 1:
+        groups.append([lists.pop(), details.pop()])
+    return groups, lists + details
+
+
+def _route_inbox_root(
+    con: duckdb.DuckDBPyConnection, settings: Settings, source: str
+) -> list[FileOutcome]:
+    """Files dropped into inbox/ itself go to the folder of the source they turn out to
+    be; the orders step also rejects the ones no format matches."""
+    outcomes = []
+    for path in pending_files(settings, None):
+        found = _identify(path)
+        if found is not None and found.source == source:
+            target = _free_name(settings.inbox_for(source), path.name, _sha256(path))
+            shutil.move(path, target)
+        elif (found is None or path.is_symlink()) and source == "orders":
+            loaded_at = datetime.now(UTC).replace(tzinfo=None)
+            load_id = con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
+            sha = _sha256(path) if not path.is_symlink() else hashlib.sha256(b"link").hexdigest()
+            try:
+                reason = (
+                    "is a symbolic link, not a file" if path.is_symlink()
+                    else _unknown_format(_read(path), "orders")
+                )  # fmt: skip
+            except FileRejected as err:
+                reason = str(err)
+            outcomes.append(
+                _reject(con, settings, "inbox", path, sha, load_id, loaded_at,
+                        f"dropped into inbox/ and not recognised: {reason}")
+            )  # fmt: skip
+    return outcomes
+
+
+def _record_waiting(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> FileOutcome:
+    """A file of a pair whose partner is not there yet: it stays in the inbox."""
+    found = _identify(path)
+    partner = adapters.BY_NAME[found.adapter.partner] if found and found.adapter else None
+    outcome = FileOutcome(
+        path.name, "waiting",
+        message=f"waits in the inbox for its partner file: {partner.title if partner else '?'} "
+        f"of the same period ({partner.how_to_export if partner else ''})",
+        adapter=found.adapter.name if found and found.adapter else None,
+    )  # fmt: skip
+    sha = _sha256(path)
+    seen = con.execute(
+        "select 1 from audit.file_loads where sha256 = ? and status = 'waiting'", [sha]
+    ).fetchone()
+    if not seen:  # once per file, not once per run
+        load_id = con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
+        now = datetime.now(UTC).replace(tzinfo=None)
+        _record_file(con, load_id, source, sha, None, None, outcome, now, str(path))
     return outcome
 
 
 def ingest_source(con: duckdb.DuckDBPyConnection, settings: Settings, source: str) -> IngestSummary:
     summary = IngestSummary(source)
-    inbox = settings.inbox_for(source)
-    if inbox.exists() and not inbox.resolve().is_relative_to(settings.home.resolve()):
-        # never move (or delete) files outside SHOPKPI_HOME: leave them and say so
-        summary.problems.append(
-            f"inbox/{source} leads outside SHOPKPI_HOME (to {inbox.resolve()}): "
-            "nothing read; make it a real folder and copy the exports into it"
-        )
-        return summary
-    for path in pending_files(settings, source):
-        summary.files.append(load_file(con, settings, source, path))
+    for folder, name in (
+        (settings.inbox, "inbox"),
+        (settings.inbox_for(source), f"inbox/{source}"),
+    ):
+        if folder.exists() and not folder.resolve().is_relative_to(settings.home.resolve()):
+            # never move (or delete) files outside SHOPKPI_HOME: leave them and say so
+            summary.problems.append(
+                f"{name} leads outside SHOPKPI_HOME (to {folder.resolve()}): "
+                "nothing read; make it a real folder and copy the exports into it"
+            )
+            return summary
+    summary.files.extend(_route_inbox_root(con, settings, source))
+    groups, waiting = _pairs(pending_files(settings, source))
+    for group in groups:
+        summary.files.extend(load_files(con, settings, source, group))
+    for path in waiting:
+        summary.files.append(_record_waiting(con, source, path))
     return summary

@@ -38,7 +38,7 @@ class ParsedRows:
 
 def match_columns(frame: pl.DataFrame, spec: SourceSpec) -> tuple[pl.DataFrame, list[str]]:
     """Map header names onto canonical names (case-insensitive); reject missing ones."""
-    by_lower = {name.lower(): name for name in frame.columns if name != READ_PROBLEM}
+    by_lower = {name.lower(): name for name in frame.columns if name not in (READ_PROBLEM, ROW)}
     missing = [name for name in spec.required_names if name not in by_lower]
     if missing:
         hint = _other_source_hint(set(by_lower), spec)
@@ -47,13 +47,11 @@ def match_columns(frame: pl.DataFrame, spec: SourceSpec) -> tuple[pl.DataFrame, 
             f"{', '.join(missing)} for source '{spec.name}'{hint}"
         )
     renames = {by_lower[c.name]: c.name for c in spec.columns if c.name in by_lower}
-    ignored = [name for name in frame.columns if name not in renames and name != READ_PROBLEM]
-    selected = frame.select(list(renames)).rename(renames)
-    if READ_PROBLEM in frame.columns:
-        selected = selected.with_columns(frame[READ_PROBLEM])
+    extra = [c for c in (READ_PROBLEM, ROW) if c in frame.columns]  # carried through
+    ignored = [name for name in frame.columns if name not in renames and name not in extra]
+    selected = frame.select(list(renames)).rename(renames).with_columns(frame.select(extra))
     absent = [pl.lit(None, pl.String).alias(c.name) for c in spec.columns if c.name not in by_lower]
-    problem = [READ_PROBLEM] if READ_PROBLEM in frame.columns else []
-    return selected.with_columns(absent).select(*spec.column_names, *problem), ignored
+    return selected.with_columns(absent).select(*spec.column_names, *extra), ignored
 
 
 def _other_source_hint(columns: set[str], spec: SourceSpec) -> str:
@@ -177,7 +175,9 @@ def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRo
     """Type every canonical column; split rows into good and bad (with reasons)."""
     matched, ignored = match_columns(frame, spec)
     cleaned = matched.with_columns(_blank_to_null(pl.col(c)).alias(c) for c in spec.column_names)
-    cleaned = cleaned.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if ROW not in cleaned.columns:  # an adapter numbers rows by the file's own rows
+        cleaned = cleaned.with_row_index(ROW, offset=1)
+    cleaned = cleaned.with_columns(pl.col(ROW).cast(pl.Int64))
 
     values, errors = [], []
     for column in spec.columns:

@@ -111,6 +111,7 @@ def content_fingerprint(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, sett
     for schema, table in [("marts", t) for t in _tables(con, "marts")] + [
         ("audit", "file_loads"),
         ("audit", "quarantine"),
+        ("audit", "load_warnings"),
     ]:
         rows, total = con.execute(
             f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {schema}.{table} t"

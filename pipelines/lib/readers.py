@@ -2,14 +2,18 @@
 
 Detection is by content, not by file name: xlsx/xls and Parquet by their magic bytes,
 everything else as delimited text whose encoding (UTF-8 with or without BOM, UTF-16,
-GBK/GB18030) and delimiter are sniffed. Every cell comes back as text (or null), so
-that parsing and validation happen in one place (`pipelines.lib.parse`).
+GBK/GB18030) and delimiter are sniffed. Platform exports often put a title, a date range
+or `#` comments above the header: the header is the first of the top lines that
+`is_header` recognises, and the lines above it come back as the preamble. Every cell
+comes back as text (or null), so that parsing and validation happen in one place
+(`pipelines.lib.parse`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +29,11 @@ class ReadResult:
     frame: pl.DataFrame  # all columns pl.String, header names stripped
     format: str  # csv | tsv | xlsx | xls | parquet
     encoding: str | None  # for text formats
+    preamble: tuple[str, ...] = ()  # lines above the header (report title, date range)
+
+
+HeaderTest = Callable[[list[str]], bool]
+_HEADER_SEARCH_LINES = 30  # how far down a platform's title lines may push the header
 
 
 _BOMS = (
@@ -129,18 +138,41 @@ def _read_ragged(text: str, delimiter: str, header: list[str]) -> pl.DataFrame:
     return frame.with_columns(pl.Series(READ_PROBLEM, problems, dtype=pl.String))
 
 
-def read_text(data: bytes) -> ReadResult:
+def _split_fields(line: str) -> tuple[str, list[str]]:
+    delimiter = detect_delimiter(line)
+    return delimiter, [f.strip() for f in next(csv.reader([line], delimiter=delimiter), [])]
+
+
+def _find_header(lines: list[str], is_header: HeaderTest | None) -> int:
+    """Index of the header line: the first one `is_header` knows, else the first real line."""
+    if is_header is not None:
+        for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
+            if line.strip() and is_header(_split_fields(line)[1]):
+                return index
+    if not lines or not lines[0].strip():
+        raise FileRejected("the file has no header line (the first line is empty)")
+    for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
+        if not line.startswith("#"):  # GA4-style comment lines above the header
+            return index
+    return 0
+
+
+def read_text(data: bytes, is_header: HeaderTest | None = None) -> ReadResult:
     encoding = detect_encoding(data)
     if encoding in ("utf-8", "utf-8-sig"):
         text_bytes = data[3:] if encoding == "utf-8-sig" else data
     else:
         text_bytes = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
-    first_line = text_bytes.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    top = text_bytes[: 1 << 16].split(b"\n")[: _HEADER_SEARCH_LINES + 1]
+    lines = [line.decode("utf-8", errors="replace").rstrip("\r") for line in top]
+    start = _find_header(lines, is_header)
+    preamble = tuple(line.strip() for line in lines[:start] if line.strip())
+    text_bytes = text_bytes[sum(len(line) + 1 for line in top[:start]) :]
+    first_line = lines[start]
     if not first_line.strip():
         raise FileRejected("the file has no header line (the first line is empty)")
-    delimiter = detect_delimiter(first_line)
+    delimiter, header = _split_fields(first_line)
     # polars renames repeated header names (a, a_duplicated_0): check the header as written
-    header = [name.strip() for name in next(csv.reader([first_line], delimiter=delimiter))]
     _check_header(header)
     try:
         frame = pl.read_csv(
@@ -157,10 +189,61 @@ def read_text(data: bytes) -> ReadResult:
     except pl.exceptions.NoDataError as err:
         raise FileRejected(f"cannot read the file as delimited text: {err}") from err
     fmt = "tsv" if delimiter == "\t" else "csv"
-    return ReadResult(_clean_headers(frame), fmt, encoding.replace("-sig", " with BOM"))
+    return ReadResult(_clean_headers(frame), fmt, encoding.replace("-sig", " with BOM"), preamble)
 
 
-def read_export(path: Path) -> ReadResult:
+def _read_workbook(data: bytes, fmt: str, is_header: HeaderTest | None) -> ReadResult:
+    try:
+        frame = pl.read_excel(io.BytesIO(data), engine="calamine")
+        if is_header is None or is_header([str(c).strip() for c in frame.columns]):
+            return ReadResult(_clean_headers(_to_text_columns(frame)), fmt, None)
+        # a title block above the header: find the header among the top rows
+        grid = pl.read_excel(io.BytesIO(data), engine="calamine", has_header=False)
+    except Exception as err:  # calamine raises its own types for broken workbooks
+        raise FileRejected(f"cannot read the {fmt} workbook: {err}") from err
+    rows = grid.head(_HEADER_SEARCH_LINES).rows()
+    for index, row in enumerate(rows):
+        names = [str(v).strip() if v is not None else "" for v in row]
+        if is_header(names):
+            body = grid.slice(index + 1)
+            keep = [c for c, n in zip(grid.columns, names, strict=True) if n]
+            body = body.select(keep).rename(
+                {c: n for c, n in zip(grid.columns, names, strict=True) if n}
+            )
+            preamble = tuple(" ".join(str(v) for v in r if v is not None) for r in rows[:index])
+            return ReadResult(_clean_headers(_to_text_columns(body)), fmt, None, preamble)
+    return ReadResult(_clean_headers(_to_text_columns(frame)), fmt, None)
+
+
+def peek_header(path: Path, is_header: HeaderTest | None = None) -> list[str]:
+    """The header of a file from its first 64 KiB (whole workbooks are read)."""
+    with path.open("rb") as fh:
+        data = fh.read(1 << 16)
+    if data.startswith((b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        try:
+            return read_export(path, is_header).frame.columns
+        except FileRejected:
+            return []  # loading it says why
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        encoding = "gb18030"
+        for trim in range(4):  # the 64 KiB may end inside a character
+            try:
+                data[: len(data) - trim].decode("utf-8")
+                encoding = "utf-8"
+                break
+            except UnicodeDecodeError:
+                continue
+    lines = data.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()
+    if not lines:
+        return []
+    try:
+        return _split_fields(lines[_find_header(lines, is_header)])[1]
+    except FileRejected:
+        return []
+
+
+def read_export(path: Path, is_header: HeaderTest | None = None) -> ReadResult:
     """Read one export file; raise FileRejected with a reason a person understands."""
     data = path.read_bytes()
     if not data.strip():
@@ -170,11 +253,7 @@ def read_export(path: Path) -> ReadResult:
         return ReadResult(_clean_headers(_to_text_columns(frame)), "parquet", None)
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         fmt = "xlsx" if data.startswith(b"PK") else "xls"
-        try:
-            frame = pl.read_excel(io.BytesIO(data), engine="calamine")
-        except Exception as err:  # calamine raises its own types for broken workbooks
-            raise FileRejected(f"cannot read the {fmt} workbook: {err}") from err
-        return ReadResult(_clean_headers(_to_text_columns(frame)), fmt, None)
+        return _read_workbook(data, fmt, is_header)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRejected("unsupported format: binary content that is not xlsx, xls or Parquet")
-    return read_text(data)
+    return read_text(data, is_header)

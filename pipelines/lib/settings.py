@@ -28,6 +28,12 @@ class Settings:
     forecast_days: int = 28
     lead_time_days: int = 14
     service_level: float = 0.95
+    # what platform adapters cannot read from the file: the seller centre export is the
+    # same for Taobao and Tmall shops, GA4 tracks the shop's own site, and Shopify's
+    # product and inventory exports carry no currency
+    alibaba_platform: str = "tmall"
+    web_platform: str = "shopify"
+    shopify_currency: str = "USD"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,6 +46,9 @@ class Settings:
             forecast_days=int(os.environ.get("SHOPKPI_FORECAST_DAYS", "28")),
             lead_time_days=int(os.environ.get("SHOPKPI_LEAD_TIME_DAYS", "14")),
             service_level=float(os.environ.get("SHOPKPI_SERVICE_LEVEL", "0.95")),
+            alibaba_platform=os.environ.get("SHOPKPI_ALIBABA_PLATFORM", "tmall"),
+            web_platform=os.environ.get("SHOPKPI_WEB_PLATFORM", "shopify"),
+            shopify_currency=os.environ.get("SHOPKPI_SHOPIFY_CURRENCY", "USD").upper(),
         )
         if not 0.5 <= settings.service_level < 1:
             raise ValueError("SHOPKPI_SERVICE_LEVEL must be between 0.5 and 1, e.g. 0.95")

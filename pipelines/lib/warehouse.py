@@ -43,6 +43,20 @@ AUDIT_DDL = (
         docs_path varchar
     )
     """,
+    # added with the platform adapters: which adapter read the file, rows it left out on
+    # purpose (totals, continuation rows), and what the analyst should know about a load
+    "alter table audit.file_loads add column if not exists adapter varchar",
+    "alter table audit.file_loads add column if not exists rows_skipped bigint",
+    """
+    create table if not exists audit.load_warnings (
+        load_id bigint,
+        source varchar,
+        file_name varchar,
+        kind varchar,
+        rows bigint,
+        message varchar
+    )
+    """,
     """
     create table if not exists audit.quarantine (
         load_id bigint,

@@ -53,6 +53,9 @@ with_shipping as (
         {{ local_date('orders.paid_at') }} as paid_date,
         {{ month_start(local_date('orders.paid_at')) }} as paid_month,
         orders.gross_sales - orders.discounts - orders.refunds as net_revenue,
+        -- the platform adapters' placeholder for a buyer the export does not name
+        -- (pipelines/adapters/base.py, PLACEHOLDER_CUSTOMER_PREFIX)
+        coalesce(orders.customer_id like 'anonymous:%', false) as is_placeholder_customer,
         coalesce(shipping_per_order.logistics_cost, 0) as logistics_cost
     from orders
     left join shipping_per_order
@@ -64,8 +67,9 @@ sequenced as (
 
     select
         *,
+        -- a placeholder buyer (masked or absent in the export) is never anyone's first order
         case
-            when is_valid
+            when is_valid and not is_placeholder_customer
                 then row_number() over (
                     partition by platform, customer_id, is_valid
                     order by paid_at, order_id

@@ -5,7 +5,8 @@ with
 orders as (
 
     select * from {{ ref('int_orders_summarised') }}
-    where is_valid
+    -- placeholder buyers are not customers: customer KPIs leave them out
+    where is_valid and not is_placeholder_customer
 
 ),
 
