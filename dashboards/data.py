@@ -164,6 +164,22 @@ def file_loads() -> pl.DataFrame:
     return frame("select * from audit.file_loads order by load_id desc")
 
 
+def load_warnings() -> pl.DataFrame:
+    """What the platform adapters flagged per load: placeholder buyers, order-level rows,
+    period reports spread over days, ids cut by Excel. Empty for a publish made before
+    the adapters existed."""
+    known = frame(
+        "select 1 from information_schema.tables "
+        "where table_schema = 'audit' and table_name = 'load_warnings'"
+    )
+    if known.is_empty():
+        return pl.DataFrame()
+    return frame(
+        "select source, file_name, kind, rows, message from audit.load_warnings "
+        "order by load_id desc"
+    )
+
+
 def quarantined_rows(limit: int = 1000) -> pl.DataFrame:
     return frame(
         "select load_id, source, file_name, row_number, reason, record "

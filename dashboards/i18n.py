@@ -250,6 +250,42 @@ LABELS: dict[str, dict[str, str]] = {
     "files_partial": {"en": "Loaded with quarantined rows", "zh": "部分行隔离"},
     "files_rejected": {"en": "Rejected", "zh": "已拒绝"},
     "files_skipped": {"en": "Skipped (same bytes again)", "zh": "已跳过（重复文件）"},
+    "files_waiting": {"en": "Waiting for its partner file", "zh": "等待配对文件"},
+    "file_format": {"en": "Format", "zh": "文件格式"},
+    "file_format_help": {
+        "en": "The platform export the file was recognised as (docs/formats.md); empty for "
+        "the shopkpi canonical format.",
+        "zh": "识别出的平台导出格式（见 docs/formats.md）；空白表示 shopkpi 标准格式。",
+    },
+    "rows_skipped": {"en": "Rows left out", "zh": "略过行数"},
+    "rows_skipped_help": {
+        "en": "Rows left out on purpose: the export's own totals rows, extra image rows, "
+        "stock 'not stocked' at a location. rows read = loaded + quarantined + left out.",
+        "zh": "有意略过的行：导出文件自带的合计行、商品图片行、某仓“未备货”的行。"
+        "读取行数 = 加载 + 隔离 + 略过。",
+    },
+    "rows_loaded": {"en": "Rows loaded", "zh": "加载行数"},
+    "file_name": {"en": "File", "zh": "文件"},
+    "canonical_format": {"en": "shopkpi canonical", "zh": "shopkpi 标准格式"},
+    "coverage_title": {"en": "Platform exports and coverage", "zh": "平台导出与覆盖情况"},
+    "coverage_note": {
+        "en": "Files loaded per source and format, and what each format could not provide: "
+        "buyers the export masks become placeholders that customer KPIs leave out, order-level "
+        "reports have no SKU (no cost of goods), period reports are spread over their days.",
+        "zh": "各数据源、各格式加载的文件，以及格式缺失的信息：被隐藏的买家记为占位买家，"
+        "不计入客户指标；订单级报表没有 SKU（无商品成本）；无分日的报表按天平均分摊。",
+    },
+    "no_load_warnings": {
+        "en": "Every loaded export had everything the canonical format needs.",
+        "zh": "所有已加载的导出文件都包含标准格式所需的全部信息。",
+    },
+    "warning_kind": {"en": "What is missing", "zh": "缺失信息"},
+    "warning_rows": {"en": "Rows", "zh": "行数"},
+    "warning_placeholder_customer": {"en": "Buyer masked or absent", "zh": "买家被隐藏或缺失"},
+    "warning_order_level": {"en": "Order level, no SKU", "zh": "订单级，无 SKU"},
+    "warning_period_report": {"en": "No day column (spread)", "zh": "无分日（已平摊）"},
+    "warning_truncated_ids": {"en": "Ids cut by Excel", "zh": "ID 被 Excel 截断"},
+    "warning_amounts_disagree": {"en": "Amounts disagree", "zh": "金额不一致"},
     "rows_quarantined": {"en": "Rows in quarantine", "zh": "隔离行数"},
     "status_filter": {"en": "Show files", "zh": "显示文件"},
     "quarantine": {"en": "Quarantined rows", "zh": "隔离的数据行"},

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards import data
-from dashboards.i18n import t
+from dashboards.i18n import LABELS, t
 from pipelines.lib.settings import Settings
 
 st.title(t("data_health"))
@@ -85,27 +85,78 @@ st.subheader(t("files"))
 st.caption(t("files_note"))
 files = data.file_loads()
 counts = dict(files.group_by("status").len().iter_rows()) if files.height else {}
-cards = st.columns(5)
-for column, status in zip(cards, ("loaded", "partial", "rejected", "skipped"), strict=False):
+cards = st.columns(6)
+for column, status in zip(
+    cards, ("loaded", "partial", "rejected", "skipped", "waiting"), strict=False
+):
     column.metric(t(f"files_{status}"), f"{counts.get(status, 0):,}", border=True)
-cards[4].metric(
+cards[5].metric(
     t("rows_quarantined"),
     f"{int(files['rows_quarantined'].sum() or 0) if files.height else 0:,}",
     border=True,
 )
-statuses = ["rejected", "partial", "loaded", "skipped"]
+statuses = ["rejected", "partial", "waiting", "loaded", "skipped"]
 shown = st.segmented_control(
     t("status_filter"), statuses, selection_mode="multi", default=statuses,
     format_func=lambda s: t(f"files_{s}"), key="file_statuses",
 )  # fmt: skip
+file_columns = ["loaded_at", "source", "file_name", "status", "adapter", "rows_read",
+                "rows_loaded", "rows_quarantined", "rows_skipped", "message", "format",
+                "encoding", "stored_as"]  # fmt: skip
 st.dataframe(
     files.filter(pl.col("status").is_in(list(shown or []))).select(
-        "loaded_at", "source", "file_name", "status", "rows_read", "rows_loaded",
-        "rows_quarantined", "message", "format", "encoding", "stored_as",
-    ),
+        c for c in file_columns if c in files.columns  # a publish older than the adapters
+    )
+    if files.height
+    else files,
     hide_index=True,
-    column_config={"message": st.column_config.TextColumn(width="large")},
+    column_config={
+        "adapter": st.column_config.TextColumn(t("file_format"), help=t("file_format_help")),
+        "rows_skipped": st.column_config.NumberColumn(t("rows_skipped"), help=t("rows_skipped_help")),
+        "message": st.column_config.TextColumn(width="large"),
+    },
 )  # fmt: skip
+
+st.subheader(t("coverage_title"))
+st.caption(t("coverage_note"))
+if files.height and "adapter" in files.columns:
+    used = files.filter(pl.col("status").is_in(["loaded", "partial"])).with_columns(
+        pl.col("adapter").fill_null(t("canonical_format"))
+    )
+    st.dataframe(
+        used.group_by("source", "adapter")
+        .agg(
+            pl.len().alias("files"),
+            pl.col("rows_loaded").sum(),
+            pl.col("rows_quarantined").sum(),
+            pl.col("rows_skipped").sum(),
+        )
+        .sort("source", "adapter"),
+        hide_index=True,
+        column_config={
+            "source": t("source"), "adapter": t("file_format"), "files": t("files"),
+            "rows_loaded": t("rows_loaded"), "rows_quarantined": t("rows_quarantined"),
+            "rows_skipped": t("rows_skipped"),
+        },
+    )  # fmt: skip
+warnings = data.load_warnings()
+if warnings.is_empty():
+    st.write(t("no_load_warnings"))
+else:
+    st.dataframe(
+        warnings.with_columns(
+            pl.col("kind").replace_strict(
+                {k: t(f"warning_{k}") for k in warnings["kind"].unique() if f"warning_{k}" in LABELS},
+                default=pl.col("kind"),
+            )
+        ),
+        hide_index=True,
+        column_config={
+            "source": t("source"), "file_name": t("file_name"), "kind": t("warning_kind"),
+            "rows": st.column_config.NumberColumn(t("warning_rows"), format="localized"),
+            "message": st.column_config.TextColumn(t("check_detail"), width="large"),
+        },
+    )  # fmt: skip
 
 st.subheader(t("quarantine"))
 st.caption(t("quarantine_note"))

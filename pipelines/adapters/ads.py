@@ -73,7 +73,7 @@ def _finish(
                 frame.drop("date"),
                 start,
                 end,
-                amounts=["spend", "conversion_value"],
+                amounts=["spend", "conversion_value", "conversions"],
                 counts=["impressions", "clicks"],
             )
             warnings.append(

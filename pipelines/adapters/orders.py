@@ -386,7 +386,9 @@ def convert_douyin(export: Export, settings: Settings) -> Adapted:
         order_ts=clean_text(pl.col("订单提交时间")),
         paid_ts=paid,
         status=_refund_status(status),
-        sku=pl.coalesce(clean_id(col(frame, "商家编码")), clean_id(col(frame, "商品id"))),
+        sku=pl.coalesce(
+            clean_text(clean_id(col(frame, "商家编码"))), clean_text(clean_id(col(frame, "商品id")))
+        ),
         currency=pl.lit("CNY"),
         utm_source=clean_text(col(frame, "流量来源")),
         utm_medium=clean_text(col(frame, "流量渠道", "流量类型")),
@@ -616,7 +618,10 @@ def convert_amazon(export: Export, settings: Settings) -> Adapted:
         paid_ts=paid,
         status=status,
         sku=clean_id(pl.col("sku")),
-        currency=pl.coalesce(clean_text(col(frame, "currency")), pl.lit(None, pl.String)),
+        # a cancelled line has no price and no currency: the file's currency is meant
+        currency=clean_text(col(frame, "currency")).fill_null(
+            clean_text(col(frame, "currency")).drop_nulls().mode().first()
+        ),
         region=clean_text(col(frame, "ship-state")),
         **_money_columns(),
     )

@@ -121,3 +121,31 @@ def test_a_failed_last_build_is_announced_on_every_page(
         banner = app.error[0].value
         assert "gx_raw_orders" in banner and "上一次成功发布" in banner
     assert "失败" in app.error[1].value  # the data-health page's last-build line
+
+
+def test_data_health_shows_what_platform_exports_lacked(
+    demo_build: Settings, tmp_path, monkeypatch
+):
+    import shutil
+
+    import duckdb
+
+    home = tmp_path / "adapters"
+    shutil.copytree(demo_build.published.parent, home / "published")
+    with duckdb.connect(str(home / "published" / "shopkpi.duckdb")) as con:
+        con.execute(
+            "insert into audit.load_warnings values (999, 'orders', 'douyin_orders.csv', "
+            "'placeholder_customer', 12, '12 order(s) have no usable buyer id')"
+        )
+        con.execute(
+            "update audit.file_loads set adapter = 'douyin_orders', rows_skipped = 0 "
+            "where load_id = (select min(load_id) from audit.file_loads where source = 'orders')"
+        )
+    app = open_page(home, monkeypatch, "data_health", "en")
+    tables = [d.value for d in app.dataframe]
+    coverage = next(t for t in tables if "files" in t.columns and "adapter" in t.columns)
+    assert "douyin_orders" in set(coverage["adapter"])
+    assert "shopkpi canonical" in set(coverage["adapter"])
+    warnings = next(t for t in tables if "kind" in t.columns)
+    assert list(warnings["kind"]) == ["Buyer masked or absent"]
+    assert list(warnings["rows"]) == [12]
