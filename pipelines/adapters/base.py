@@ -76,6 +76,7 @@ class Adapter:
     mappings: tuple[Mapping, ...] = ()
     how_to_export: str = ""  # where in the back office to get the file
     revenue_semantics: str = ""  # which amount is gross, paid, refunded (docs/formats.md)
+    statuses: dict[str, str] = field(default_factory=dict)  # platform -> canonical, for docs
     # a format that needs a second file (Taobao order list + order detail): its partner
     partner: str | None = None
 

@@ -642,6 +642,7 @@ def _m(*rows: tuple[str, str] | tuple[str, str, str]) -> tuple[Mapping, ...]:
 
 TAOBAO_LIST = Adapter(
     name="taobao_order_list",
+    statuses=TAOBAO_STATUS,
     title="Taobao/Tmall seller centre order list (订单报表, ExportOrderList)",
     source="orders",
     signature=("订单编号", "买家会员名", "买家应付货款", "总金额", "买家实际支付金额", "订单状态"),
@@ -723,6 +724,7 @@ ADAPTERS = (
     ),
     Adapter(
         name="douyin_orders",
+        statuses=DOUYIN_STATUS,
         title="Douyin 抖店 order export (订单管理 > 批量导出)",
         source="orders",
         signature=("主订单编号", "子订单编号", "商品数量", "订单状态", "订单提交时间"),
@@ -753,6 +755,7 @@ ADAPTERS = (
     ),
     Adapter(
         name="jd_pop_orders",
+        statuses=JD_STATUS,
         title="JD POP order export (京东商家后台 订单导出)",
         source="orders",
         signature=("订单号", "商品id", "订购数量", "京东价", "订单金额", "订单状态"),
@@ -779,6 +782,7 @@ ADAPTERS = (
     ),
     Adapter(
         name="shopify_orders",
+        statuses=SHOPIFY_STATUS,
         title="Shopify orders export",
         source="orders",
         signature=("name", "financial status", "lineitem quantity", "lineitem price", "created at"),
@@ -808,6 +812,7 @@ ADAPTERS = (
     ),
     Adapter(
         name="amazon_all_orders",
+        statuses=AMAZON_STATUS,
         title="Amazon All Orders report (flat file, tab-separated)",
         source="orders",
         signature=("amazon-order-id", "purchase-date", "order-status", "sku", "item-price"),

@@ -334,3 +334,13 @@ def test_allocation_adds_up_to_the_cent() -> None:
     frame = pl.DataFrame({"order": ["a", "a", "a", "b"], "w": [1.0, 1.0, 1.0, 5.0]})
     shares = frame.with_columns(allocate(pl.lit(10.0), pl.col("w"), "order").alias("s"))["s"]
     assert shares.to_list() == [3.34, 3.33, 3.33, 10.0]
+
+
+def test_docs_formats_md_is_written_from_the_adapters() -> None:
+    from pipelines.adapters.docs import FORMATS_MD, render
+
+    assert FORMATS_MD.read_text(encoding="utf-8") == render(), (
+        "docs/formats.md is out of date: run python -m pipelines.adapters.docs"
+    )
+    for adapter in adapters.ADAPTERS:
+        assert f"### {adapter.title}" in render()
