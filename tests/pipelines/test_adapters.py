@@ -344,3 +344,56 @@ def test_docs_formats_md_is_written_from_the_adapters() -> None:
     )
     for adapter in adapters.ADAPTERS:
         assert f"### {adapter.title}" in render()
+
+
+def test_a_workbook_with_title_rows_above_the_header(home: Settings) -> None:
+    import xlsxwriter
+
+    path = home.inbox_for("traffic") / "生意参谋_店铺来源.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write(0, 0, "生意参谋 · 流量 · 店铺来源")
+    sheet.write(1, 0, "统计日期：2025-06-18 ~ 2025-06-18")
+    for column, name in enumerate(["统计日期", "流量来源", "访客数", "浏览量"]):
+        sheet.write(3, column, name)
+    sheet.write_row(4, 0, ["2025-06-18", "手淘搜索", 12000, 30000])
+    workbook.close()
+    with connect(home.warehouse) as con:
+        ensure_schemas(con)
+        [result] = ingest_source(con, home, "traffic").files
+    assert (result.status, result.adapter, result.rows_loaded) == ("loaded", "sycm_traffic", 1)
+    [row] = raw(home, "traffic", "date")
+    assert (str(row["date"]), row["channel"], row["visitors"], row["page_views"]) == (
+        "2025-06-18", "手淘搜索", 12000, 30000,
+    )  # fmt: skip
+
+
+def test_pair_rows_without_a_partner_row_are_quarantined_in_their_own_file(home: Settings) -> None:
+    folder = home.inbox_for("orders")
+    order_list = (FIXTURES / "ExportOrderList202505.csv").read_text(encoding="utf-8-sig")
+    detail = (FIXTURES / "ExportOrderDetailList202505.csv").read_text(encoding="utf-8-sig")
+    extra_order = order_list.splitlines()[1].replace("3021000000000001", "3021000000000009")
+    extra_item = detail.splitlines()[1].replace("3021000000000001", "3021000000000008")
+    (folder / "ExportOrderList202506.csv").write_text(order_list + extra_order + "\r\n")
+    (folder / "ExportOrderDetailList202506.csv").write_text(detail + extra_item + "\r\n")
+    with connect(home.warehouse) as con:
+        ensure_schemas(con)
+        summary = ingest_source(con, home, "orders")
+    by_name = {f.file_name: f for f in summary.files}
+    listed = by_name["ExportOrderList202506.csv"]
+    items = by_name["ExportOrderDetailList202506.csv"]
+    assert (listed.status, listed.rows_read, listed.rows_loaded, listed.rows_quarantined) == (
+        "partial", 5, 4, 1,
+    )  # fmt: skip
+    assert (items.status, items.rows_read, items.rows_loaded, items.rows_quarantined) == (
+        "partial", 7, 6, 1,
+    )  # fmt: skip
+    quarantined = query(
+        home, "select file_name, row_number, reason from audit.quarantine order by file_name"
+    )
+    assert [(q["file_name"], q["row_number"]) for q in quarantined] == [
+        ("ExportOrderDetailList202506.csv", 7),
+        ("ExportOrderList202506.csv", 5),
+    ]
+    assert "not in the order list" in quarantined[0]["reason"]
+    assert "no item rows in the order detail" in quarantined[1]["reason"]

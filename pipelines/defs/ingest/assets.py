@@ -18,7 +18,9 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
         kinds={"polars", "duckdb"},
         description=(
             f"raw.{source}: {spec.description}. Loads every new file in inbox/{source}/ "
-            "(CSV, XLSX, Parquet; UTF-8, GBK detected); the latest file wins per natural key "
+            "(and those in inbox/ recognised as this source): the canonical format or a "
+            "platform export (docs/formats.md), CSV, XLSX or Parquet, encoding detected; "
+            "the latest file wins per natural key "
             f"({', '.join(spec.natural_key)}); bad rows go to audit.quarantine, unusable "
             "files to quarantine/, loaded files to archive/."
         ),
