@@ -84,6 +84,12 @@ st.dataframe(
 st.subheader(t("files"))
 st.caption(t("files_note"))
 files = data.file_loads()
+if "adapter" in files.columns:  # a publish older than the adapters has no such column
+    files = files.with_columns(
+        pl.when(pl.col("status").is_in(["loaded", "partial"]))
+        .then(pl.col("adapter").fill_null(t("canonical_format")))
+        .otherwise(pl.col("adapter"))
+    )
 counts = dict(files.group_by("status").len().iter_rows()) if files.height else {}
 cards = st.columns(6)
 for column, status in zip(
@@ -120,9 +126,7 @@ st.dataframe(
 st.subheader(t("coverage_title"))
 st.caption(t("coverage_note"))
 if files.height and "adapter" in files.columns:
-    used = files.filter(pl.col("status").is_in(["loaded", "partial"])).with_columns(
-        pl.col("adapter").fill_null(t("canonical_format"))
-    )
+    used = files.filter(pl.col("status").is_in(["loaded", "partial"]))
     st.dataframe(
         used.group_by("source", "adapter")
         .agg(
