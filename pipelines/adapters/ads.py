@@ -8,6 +8,7 @@ cent, and /data-health says so: period totals stay exact, daily figures are an a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import polars as pl
@@ -66,9 +67,7 @@ def _finish(
             )
         start, end = period
         if start != end:
-            days = (
-                pl.Series([end]).str.to_date() - pl.Series([start]).str.to_date()
-            ).dt.total_days()[0] + 1
+            days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1
             frame = spread_over_days(
                 frame.drop("date"),
                 start,

@@ -148,10 +148,6 @@ def number(expr: pl.Expr) -> pl.Expr:
     return text.cast(pl.Float64, strict=False)
 
 
-def fen_to_yuan(expr: pl.Expr) -> pl.Expr:
-    return number(expr) / 100
-
-
 def money(frame: pl.DataFrame, *names: str) -> pl.Expr:
     """A money column in 元; a header saying (分) means fen, divided by 100."""
     for name in names:

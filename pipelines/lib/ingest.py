@@ -259,18 +259,6 @@ def _rows_of(frame: pl.DataFrame) -> int:
     return frame[ROW].n_unique() if frame.height else 0
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection, settings: Settings, source: str, path: Path,
-    partner: Path | None = None,
-) -> FileOutcome:  # fmt: skip
-    """Load one file, or a pair (path + partner) that only makes sense together.
-
-    Returns the outcome of `path`; a partner gets its own audit row.
-    """
-    outcomes = load_files(con, settings, source, [path] + ([partner] if partner else []))
-    return outcomes[0]
-
-
 def load_files(
     con: duckdb.DuckDBPyConnection, settings: Settings, source: str, paths: list[Path]
 ) -> list[FileOutcome]:
@@ -429,19 +417,22 @@ def _identify(path: Path) -> adapters.Identified | None:
     return adapters.identify(peek_header(path, adapters.looks_like_header))
 
 
-def _pairs(files: list[Path]) -> tuple[list[list[Path]], list[Path]]:
+def _pairs(
+    source: str, files: list[Path]
+) -> tuple[list[list[Path]], list[tuple[Path, adapters.Adapter]]]:
     """Files grouped into what loads together: single files, and each Taobao order list
     with its order detail (same name apart from List/DetailList, else the only two).
-    Returns (groups, files still waiting for their partner)."""
-    kinds = {path: _identify(path) for path in files}
-    role = {
-        path: found.adapter.name
-        for path, found in kinds.items()
-        if found and found.adapter and found.adapter.partner
-    }
+    Returns (groups, files still waiting for their partner, with their format)."""
+    if not any(a.partner and a.source == source for a in adapters.ADAPTERS):
+        return [[path] for path in files], []  # no paired format: no need to peek
+    role: dict[Path, adapters.Adapter] = {}
+    for path in files:
+        found = _identify(path)
+        if found and found.adapter and found.adapter.partner:
+            role[path] = found.adapter
     groups = [[path] for path in files if path not in role]
-    lists = [p for p, r in role.items() if r == "taobao_order_list"]
-    details = [p for p, r in role.items() if r == "taobao_order_detail"]
+    lists = [p for p, a in role.items() if a.name == "taobao_order_list"]
+    details = [p for p, a in role.items() if a.name == "taobao_order_detail"]
 
     def stem(path: Path) -> str:
         return re.sub(r"(?i)export|order|detail|list|订单|宝贝|报表|明细|[\s_\-]", "", path.stem)
@@ -454,7 +445,7 @@ def _pairs(files: list[Path]) -> tuple[list[list[Path]], list[Path]]:
             details.remove(same[0])
     if len(lists) == 1 and len(details) == 1:
         groups.append([lists.pop(), details.pop()])
-    return groups, lists + details
+    return groups, [(path, role[path]) for path in lists + details]
 
 
 def _route_inbox_root(
@@ -486,15 +477,16 @@ def _route_inbox_root(
     return outcomes
 
 
-def _record_waiting(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> FileOutcome:
+def _record_waiting(
+    con: duckdb.DuckDBPyConnection, source: str, path: Path, adapter: adapters.Adapter
+) -> FileOutcome:
     """A file of a pair whose partner is not there yet: it stays in the inbox."""
-    found = _identify(path)
-    partner = adapters.BY_NAME[found.adapter.partner] if found and found.adapter else None
+    partner = adapters.BY_NAME[adapter.partner]
     outcome = FileOutcome(
         path.name, "waiting",
-        message=f"waits in the inbox for its partner file: {partner.title if partner else '?'} "
-        f"of the same period ({partner.how_to_export if partner else ''})",
-        adapter=found.adapter.name if found and found.adapter else None,
+        message=f"waits in the inbox for its partner file: {partner.title} of the same "
+        f"period ({partner.how_to_export})",
+        adapter=adapter.name,
     )  # fmt: skip
     sha = _sha256(path)
     seen = con.execute(
@@ -521,9 +513,9 @@ def ingest_source(con: duckdb.DuckDBPyConnection, settings: Settings, source: st
             )
             return summary
     summary.files.extend(_route_inbox_root(con, settings, source))
-    groups, waiting = _pairs(pending_files(settings, source))
+    groups, waiting = _pairs(source, pending_files(settings, source))
     for group in groups:
         summary.files.extend(load_files(con, settings, source, group))
-    for path in waiting:
-        summary.files.append(_record_waiting(con, source, path))
+    for path, adapter in waiting:
+        summary.files.append(_record_waiting(con, source, path, adapter))
     return summary

@@ -216,10 +216,12 @@ def _read_workbook(data: bytes, fmt: str, is_header: HeaderTest | None) -> ReadR
 
 
 def peek_header(path: Path, is_header: HeaderTest | None = None) -> list[str]:
-    """The header of a file from its first 64 KiB (whole workbooks are read)."""
+    """The header of a file from its first 64 KiB (a Parquet schema; workbooks are read)."""
     with path.open("rb") as fh:
         data = fh.read(1 << 16)
-    if data.startswith((b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if data.startswith(b"PAR1"):  # the schema is the header: no need to read the rows
+        return [name.strip() for name in pl.read_parquet_schema(path)]
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         try:
             return read_export(path, is_header).frame.columns
         except FileRejected:
