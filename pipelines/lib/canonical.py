@@ -58,6 +58,9 @@ class SourceSpec:
     # key parts that may be empty are compared as equal when both are empty
     description: str = ""
     key_fallbacks: dict[str, str] = field(default_factory=dict)
+    # what the shop sees once this export arrives, said to the analyst while it is missing
+    title_zh: str = ""
+    unlocks: dict[str, str] = field(default_factory=dict)
 
     @property
     def column_names(self) -> list[str]:
@@ -101,6 +104,11 @@ SPECS: dict[str, SourceSpec] = {
             # an order line without line_id is identified by its sku
             key_fallbacks={"line_id": "sku"},
             description="one row per order line",
+            title_zh="订单",
+            unlocks={
+                "en": "sales, orders and AOV, customers and repurchase, campaign attribution and the forecasts",
+                "zh": "销售额、订单与客单价、用户与复购、广告归因和销售预测",
+            },
         ),
         SourceSpec(
             "traffic",
@@ -119,6 +127,11 @@ SPECS: dict[str, SourceSpec] = {
             ),
             natural_key=("date", "platform", "channel", "device"),
             description="one row per day, platform, channel and device",
+            title_zh="流量",
+            unlocks={
+                "en": "sessions, visitors, both conversion rates and the conversion funnel",
+                "zh": "会话、访客、两种转化率和转化漏斗",
+            },
         ),
         SourceSpec(
             "ads",
@@ -137,6 +150,11 @@ SPECS: dict[str, SourceSpec] = {
             ),
             natural_key=("date", "ad_platform", "campaign_id"),
             description="one row per day and campaign",
+            title_zh="广告",
+            unlocks={
+                "en": "ad spend, ROAS, ROI, MER and customer acquisition cost",
+                "zh": "广告花费、ROAS、ROI、MER 和获客成本",
+            },
         ),
         SourceSpec(
             "logistics",
@@ -156,6 +174,11 @@ SPECS: dict[str, SourceSpec] = {
             ),
             natural_key=("shipment_id",),
             description="one row per shipment, outbound or return",
+            title_zh="物流",
+            unlocks={
+                "en": "logistics cost, gross profit after shipping, delivery times, on-time and return rates",
+                "zh": "物流成本、扣除运费后的毛利、配送时效、准时率和退货率",
+            },
         ),
         SourceSpec(
             "inventory",
@@ -168,6 +191,11 @@ SPECS: dict[str, SourceSpec] = {
             ),
             natural_key=("snapshot_date", "sku", "warehouse"),
             description="one row per day, sku and warehouse (end-of-day stock)",
+            title_zh="库存",
+            unlocks={
+                "en": "stock on hand, inventory turnover, stock-out days and reorder warnings",
+                "zh": "库存、库存周转、缺货天数和补货预警",
+            },
         ),
         SourceSpec(
             "products",
@@ -182,6 +210,11 @@ SPECS: dict[str, SourceSpec] = {
             ),
             natural_key=("sku",),
             description="one row per sku",
+            title_zh="商品",
+            unlocks={
+                "en": "cost of goods, gross profit and margin, and categories",
+                "zh": "商品成本、毛利与毛利率，以及品类",
+            },
         ),
         SourceSpec(
             "fx_rates",
@@ -192,9 +225,29 @@ SPECS: dict[str, SourceSpec] = {
             ),
             natural_key=("date", "currency"),
             description="units of reporting currency for one unit of currency, per day",
+            title_zh="汇率",
+            unlocks={
+                "en": "money in other currencies converted to the reporting currency",
+                "zh": "把其他币种的金额换算为报告币种",
+            },
         ),
     )
 }
+
+
+def missing_export_note(source: str, lang: str = "en") -> str:
+    """What an empty source means, in plain words: not an error, and what would fill it."""
+    spec = SPECS[source]
+    if lang == "zh":
+        return (
+            f"还没有{spec.title_zh}导出文件（不影响构建）。把它放入 inbox/{source}/ "
+            f"后即可看到：{spec.unlocks['zh']}。"
+        )
+    return (
+        f"No {source} export yet (the build is fine without it). Drop one into "
+        f"inbox/{source}/ to see {spec.unlocks['en']}."
+    )
+
 
 # columns every raw.* table carries besides the canonical ones
 LOAD_METADATA = {
