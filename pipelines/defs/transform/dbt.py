@@ -38,11 +38,22 @@ def shopkpi_dbt_models(
     shop: ShopSettings,
     build_lock: BuildLock,
 ):
-    """Build and test every selected dbt model with the shop's timezone and currency."""
+    """Build and test every selected dbt model with the shop's timezone and currency.
+
+    dbt unit tests pin formulas on the developers' fixtures (China time, CNY): they run in
+    `make test` (tests/dbt/test_unit_tests.py), never in a shop's build.
+    """
     settings = shop.get()
     # dbt-duckdb finds the warehouse through SHOPKPI_HOME (profiles.yml); the CLI
     # resource passes this process's environment on
     os.environ.update(dbt_env(settings))
     yield from dbt.cli(
-        ["build", "--vars", json.dumps(settings.dbt_vars())], context=context
+        [
+            "build",
+            "--exclude-resource-type",
+            "unit_test",
+            "--vars",
+            json.dumps(settings.dbt_vars()),
+        ],
+        context=context,
     ).stream()

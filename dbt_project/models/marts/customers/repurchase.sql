@@ -32,7 +32,8 @@ repeat_buyers as (
         on
             first_orders.platform = orders.platform
             and first_orders.customer_id = orders.customer_id
-            and orders.customer_order_number > 1
+            -- strictly after: a split checkout paid in the same second is no repurchase
+            and orders.paid_at > first_orders.first_paid_at
             and orders.paid_at <= {{ dbt.dateadd('day', 90, 'first_orders.first_paid_at') }}
 
 ),
