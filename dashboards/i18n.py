@@ -286,6 +286,10 @@ LABELS: dict[str, dict[str, str]] = {
     "warning_period_report": {"en": "No day column (spread)", "zh": "无分日（已平摊）"},
     "warning_truncated_ids": {"en": "Ids cut by Excel", "zh": "ID 被 Excel 截断"},
     "warning_amounts_disagree": {"en": "Amounts disagree", "zh": "金额不一致"},
+    "warning_clock_change": {
+        "en": "Local time skipped or repeated (daylight saving)",
+        "zh": "本地时间因夏令时跳过或重复",
+    },
     "rows_quarantined": {"en": "Rows in quarantine", "zh": "隔离行数"},
     "status_filter": {"en": "Show files", "zh": "显示文件"},
     "quarantine": {"en": "Quarantined rows", "zh": "隔离的数据行"},

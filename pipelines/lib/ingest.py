@@ -24,7 +24,7 @@ from pipelines import adapters
 from pipelines.adapters.base import Export, Warning
 from pipelines.adapters.orders import convert_taobao_pair
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, SourceSpec
-from pipelines.lib.parse import ROW, parse_rows, split_duplicate_keys
+from pipelines.lib.parse import ROW, ParsedRows, parse_rows, split_duplicate_keys
 from pipelines.lib.readers import READ_PROBLEM, FileRejected, ReadResult, peek_header, read_export
 from pipelines.lib.settings import Settings
 
@@ -255,6 +255,21 @@ def _pair_converted(
     )  # fmt: skip
 
 
+def _clock_change_warnings(parsed: ParsedRows, timezone: str) -> list[Warning]:
+    """Local times that a daylight-saving change skipped or repeated: loaded, and said so."""
+    return [
+        Warning(
+            "clock_change",
+            rows,
+            f"{rows} row(s) have a {column} that the clock skipped or repeated in {timezone} "
+            "(a daylight-saving change); read as Python's zoneinfo reads them: a skipped time "
+            "with the offset before the change, a repeated time as its first occurrence. "
+            "Exports with a UTC offset avoid the doubt",
+        )
+        for column, rows in parsed.dst_rows.items()
+    ]
+
+
 def _rows_of(frame: pl.DataFrame) -> int:
     return frame[ROW].n_unique() if frame.height else 0
 
@@ -322,6 +337,7 @@ def load_files(
         return outcomes
 
     good, bad = parsed.good, parsed.bad
+    converted.warnings.extend(_clock_change_warnings(parsed, settings.timezone))
     # the canonical rows are one file's rows (of a pair, the order detail's); rows the
     # adapter refused name their own file
     main_name = converted.main_file or paths[0].name

@@ -7,7 +7,7 @@ dropped silently: every input row is in exactly one of the two frames.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -34,6 +34,8 @@ class ParsedRows:
     good: pl.DataFrame  # canonical columns, typed, plus _row_number
     bad: pl.DataFrame  # _row_number, _reason, record (JSON of the row as read)
     ignored_columns: list[str]
+    # per timestamp column, loaded rows whose local time the clock skipped or repeated
+    dst_rows: dict[str, int] = field(default_factory=dict)
 
 
 def match_columns(frame: pl.DataFrame, spec: SourceSpec) -> tuple[pl.DataFrame, list[str]]:
@@ -74,21 +76,53 @@ def _number_text(col: pl.Expr) -> pl.Expr:
     return col.str.replace_all(r"[¥￥$€£,\s]|元|RMB|CNY|USD", "")
 
 
+def _naive_timestamp(text: pl.Expr) -> pl.Expr:
+    return pl.coalesce(
+        [text.str.to_datetime(f, strict=False, time_unit="us") for f in _NAIVE_FORMATS]
+    )
+
+
+def _iso_text(col: pl.Expr) -> pl.Expr:
+    text = col.str.replace(r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2})[T ]", "$1 ")
+    return text.str.replace(r"Z$", "+0000").str.replace(r"\s*([+-]\d{2}):?(\d{2})$", "$1$2")
+
+
+def _local_to_utc(naive: pl.Expr, timezone: str) -> pl.Expr:
+    """Shop-local wall time to naive UTC, read as Python's zoneinfo reads it (fold=0).
+
+    A time the clock repeats (fall-back) is its first occurrence; a time the clock skips
+    (spring-forward gap) keeps the offset from before the gap, so 02:30 on the night
+    Los Angeles jumps from 02:00 to 03:00 is 10:30 UTC.
+    """
+    local = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    # the offset in force a few hours earlier: no zone changes its clock twice in 6 hours
+    earlier = naive - pl.duration(hours=6)
+    earlier_utc = (
+        earlier.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+        .dt.replace_time_zone(None)
+    )
+    in_gap = naive - (earlier - earlier_utc)
+    return pl.coalesce(local.dt.convert_time_zone("UTC").dt.replace_time_zone(None), in_gap)
+
+
 def _timestamp(col: pl.Expr, timezone: str) -> pl.Expr:
     """ISO-ish text to a naive UTC timestamp; text without offset is shop-local time."""
-    text = col.str.replace(r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2})[T ]", "$1 ")
-    text = text.str.replace(r"Z$", "+0000").str.replace(r"\s*([+-]\d{2}):?(\d{2})$", "$1$2")
+    text = _iso_text(col)
     aware = pl.coalesce(
         [text.str.to_datetime(f, strict=False, time_unit="us") for f in _AWARE_FORMATS]
     )
-    naive = pl.coalesce(
-        [text.str.to_datetime(f, strict=False, time_unit="us") for f in _NAIVE_FORMATS]
-    )
-    local = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
     return pl.coalesce(
         aware.dt.convert_time_zone("UTC").dt.replace_time_zone(None),
-        local.dt.convert_time_zone("UTC").dt.replace_time_zone(None),
+        _local_to_utc(_naive_timestamp(text), timezone),
     )
+
+
+def _skipped_or_repeated(col: pl.Expr, timezone: str) -> pl.Expr:
+    """True where text without offset names a local time the clock skipped or repeated."""
+    naive = _naive_timestamp(_iso_text(col))
+    strict = naive.dt.replace_time_zone(timezone, ambiguous="null", non_existent="null")
+    return naive.is_not_null() & strict.is_null()
 
 
 def _date(col: pl.Expr) -> pl.Expr:
@@ -194,8 +228,14 @@ def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRo
         REASON,
         pl.struct(spec.column_names).struct.json_encode().alias("record"),
     )
-    good = checked.filter(pl.col(REASON).is_null()).select(ROW, *values)
-    return ParsedRows(good=good, bad=bad, ignored_columns=ignored)
+    good_text = checked.filter(pl.col(REASON).is_null())
+    stamps = [c.name for c in spec.columns if c.kind == "timestamp"]
+    dst = good_text.select(
+        _skipped_or_repeated(pl.col(name), timezone).sum().alias(name) for name in stamps
+    )
+    dst_rows = {name: n for name, n in dst.row(0, named=True).items() if n} if stamps else {}
+    good = good_text.select(ROW, *values)
+    return ParsedRows(good=good, bad=bad, ignored_columns=ignored, dst_rows=dst_rows)
 
 
 def split_duplicate_keys(parsed: ParsedRows, spec: SourceSpec) -> ParsedRows:
@@ -223,6 +263,7 @@ def split_duplicate_keys(parsed: ParsedRows, spec: SourceSpec) -> ParsedRows:
         good=good.filter(is_last),
         bad=pl.concat([parsed.bad, dup_bad]).sort(ROW),
         ignored_columns=parsed.ignored_columns,
+        dst_rows=parsed.dst_rows,
     )
 
 

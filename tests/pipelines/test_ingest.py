@@ -143,3 +143,23 @@ def test_file_names_and_links_cannot_reach_outside_shopkpi_home(home: Settings, 
     traffic = load(home, "traffic")
     assert traffic.files == [] and "outside SHOPKPI_HOME" in traffic.problems[0]
     assert secret.exists()
+
+
+def test_a_time_the_clock_skipped_loads_with_a_warning(tmp_path, monkeypatch) -> None:
+    from tests.conftest import use_home
+
+    monkeypatch.setenv("SHOPKPI_TIMEZONE", "America/Los_Angeles")
+    settings = use_home(tmp_path / "home")
+    drop(
+        settings,
+        "o1.csv",
+        HEADER + "A1,shopify,c1,2025-03-09 01:50:00,2025-03-09 02:30:00,paid,S1,1,10,0,USD\n",
+    )
+    summary = load(settings)
+    assert [f.status for f in summary.files] == ["loaded"]
+    assert rows(settings, "select cast(paid_ts as varchar) from raw.orders") == [
+        ("2025-03-09 10:30:00",)
+    ]
+    [(kind, count, message)] = rows(settings, "select kind, rows, message from audit.load_warnings")
+    assert (kind, count) == ("clock_change", 1)
+    assert "paid_ts" in message and "America/Los_Angeles" in message

@@ -116,3 +116,32 @@ def test_within_a_file_the_last_row_of_a_key_wins() -> None:
     assert parsed.bad["_reason"].to_list() == [
         "duplicate platform + order_id + line_id in the same file; row 3 is kept"
     ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "text"),
+    [
+        ("America/Los_Angeles", "2025-03-09 02:30:00"),  # spring forward: 02:00 -> 03:00
+        ("America/Los_Angeles", "2025-11-02 01:30:00"),  # fall back: 01:30 happens twice
+        ("America/Sao_Paulo", "2018-11-04 00:30:00"),  # Brazil's last spring-forward gap
+        ("America/Sao_Paulo", "2019-02-16 23:30:00"),  # and its last repeated hour
+        ("Europe/Berlin", "2025-03-30 02:15:00"),
+        ("Asia/Kolkata", "2025-03-09 02:30:00"),  # no clock change: an ordinary time
+    ],
+)
+def test_local_times_a_clock_change_skips_or_repeats_load_as_zoneinfo_reads_them(
+    zone: str, text: str
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    parsed = parse_rows(orders({"paid_ts": text}), SPECS["orders"], zone)
+    assert parsed.bad.is_empty()
+    expected = (
+        dt.datetime.fromisoformat(text)
+        .replace(tzinfo=ZoneInfo(zone))
+        .astimezone(dt.UTC)
+        .replace(tzinfo=None)
+    )
+    assert parsed.good["paid_ts"].to_list() == [expected]
+    # the clock-change rows are counted for a load warning; an ordinary time is not
+    assert parsed.dst_rows == ({} if zone == "Asia/Kolkata" else {"paid_ts": 1})
