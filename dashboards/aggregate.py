@@ -12,6 +12,11 @@ RUN_OUT_DAYS = 14  # fewer days of cover than this: reorder now
 OVERSTOCK_DAYS = 90  # more days of inventory than this: too much stock
 
 
+def known_total(column: str) -> pl.Expr:
+    """A column's sum, NULL when every value is NULL (unknown stays unknown, never 0)."""
+    return pl.when(pl.col(column).count() > 0).then(pl.col(column).sum()).alias(column)
+
+
 def _ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator != 0).then(numerator / denominator)
 
@@ -38,9 +43,9 @@ def inventory_by_sku(months: pl.DataFrame) -> pl.DataFrame:
     )
     summed = months.group_by("sku", "category").agg(
         pl.col("units_sold").sum().cast(pl.Float64),
-        pl.col("cogs").sum(),
+        known_total("cogs"),
         pl.col("snapshot_days").sum(),
-        pl.col("stockout_days").sum().cast(pl.Int64),
+        known_total("stockout_days").cast(pl.Int64),
         # the mean daily inventory value over every snapshot day of the months
         (pl.col("avg_inventory_value").fill_null(0) * pl.col("snapshot_days"))
         .sum()
@@ -68,7 +73,7 @@ def inventory_by_category(by_sku: pl.DataFrame) -> pl.DataFrame:
         by_sku.group_by("category")
         .agg(
             pl.col("units_sold").sum(),
-            pl.col("cogs").sum(),
+            known_total("cogs"),
             pl.col("avg_inventory_value").sum(),
             pl.col("snapshot_days").max(),
             pl.col("closing_on_hand_qty").sum(),

@@ -53,6 +53,14 @@ def source_freshness() -> pl.DataFrame | None:
     return query("select * from meta.source_freshness order by source")
 
 
+def missing_sources() -> set[str]:
+    """Sources that have no rows in the published warehouse: their exports never arrived."""
+    frame = source_freshness()
+    if frame is None:
+        return set()
+    return set(frame.filter(pl.col("row_count") == 0)["source"].to_list())
+
+
 def column_docs(table: str) -> dict[str, dict[str, str]]:
     """column -> {description, label_zh, description_zh}, from the dbt YAML via the publish."""
     frame = query(
@@ -66,7 +74,23 @@ def column_docs(table: str) -> dict[str, dict[str, str]]:
 
 
 def kpi_date_bounds() -> tuple[dt.date, dt.date] | None:
-    frame = query("select min(date) as first, max(date) as last from marts.fct_daily_kpis")
+    """The days the marts cover: sales and traffic days, ad days, shipment and stock months.
+
+    A shop with only some exports (ads alone, or shipments alone) still gets a period.
+    """
+    frame = query(
+        "with daily as ("
+        " select min(date) as first, max(date) as last from marts.fct_daily_kpis"
+        " union all select min(date), max(date) from marts.fct_daily_marketing),"
+        " monthly as ("
+        " select min(month) as first, last_day(max(month)) as last"
+        " from marts.logistics_performance"
+        " union all select min(month), last_day(max(month)) from marts.inventory_turnover)"
+        # the daily marts know the last day; months only when a shop has no daily data
+        " select coalesce((select min(first) from daily), (select min(first) from monthly))"
+        " as first, coalesce((select max(last) from daily), (select max(last) from monthly))"
+        " as last"
+    )
     if frame is None or frame["first"][0] is None:
         return None
     return frame["first"][0], frame["last"][0]

@@ -64,8 +64,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "gross_margin_label": {"en": "Gross margin", "zh": "毛利率"},
     "gross_margin_help": {
-        "en": "gross_profit / net_revenue over the period (ratio of sums).",
-        "zh": "期间毛利 / 期间净销售额（按合计计算）。",
+        "en": "gross_profit / net_revenue over the period's days whose gross profit is known "
+        "(ratio of sums).",
+        "zh": "期间毛利 / 期间净销售额（只算毛利已知的日期，按合计计算）。",
     },
     "returning_help": {
         "en": "Buyers with a valid order on a day that was not their first order, summed over "

@@ -39,7 +39,15 @@ OVERVIEW_KPIS = (
     Kpi("new_customers", "New customers", "count"),
     Kpi("returning", "Returning buyers (daily sum)", "count", derived=True),
     Kpi("gross_profit", "Gross profit", "money"),
-    Kpi("gross_margin", "Gross margin", "ratio", "gross_profit", "net_revenue", derived=True),
+    Kpi(
+        "gross_margin",
+        "Gross margin",
+        "ratio",
+        "gross_profit",
+        "net_revenue_with_profit",
+        derived=True,
+    ),
+    Kpi("cogs_coverage", "Cost of goods known", "ratio", "net_revenue_with_cost", "net_revenue"),
 )
 
 ACRONYMS = {"aov": "AOV", "ctr": "CTR", "cpc": "CPC", "roas": "ROAS", "roi": "ROI",
@@ -71,21 +79,31 @@ def definition(doc: dict[str, str], lang: str) -> str | None:
     return text or doc.get("description") or None
 
 
+def known_sum(values: pl.Series) -> float | None:
+    """A sum over days, NULL (unknown) when no day knows the value: never a silent 0."""
+    return None if values.null_count() == len(values) else float(values.sum())
+
+
 def period_value(frame: pl.DataFrame, kpi: Kpi) -> float | None:
     """A KPI over a period: sums, and ratios of sums (never a mean of daily ratios)."""
     if frame.is_empty():
         return None
     if kpi.column == "returning":
-        return float(frame["customers"].sum() - frame["new_customers"].sum())
+        return known_sum(frame["customers"] - frame["new_customers"])
     if kpi.numerator is None:
-        return float(frame[kpi.column].sum())
-    sums = frame.select(
-        (pl.col("gross_sales") - pl.col("discounts")).sum().alias("sales_after_discounts"),
-        *(pl.col(c).sum() for c in ("orders", "customers", "sessions", "visitors")),
-        *(pl.col(c).sum() for c in ("gross_profit", "net_revenue")),
-    ).row(0, named=True)
-    denominator = sums[kpi.denominator]
-    return None if not denominator else float(sums[kpi.numerator]) / float(denominator)
+        return known_sum(frame[kpi.column])
+    sums = {
+        "sales_after_discounts": known_sum(frame["gross_sales"] - frame["discounts"]),
+        **{c: known_sum(frame[c]) for c in ("orders", "customers", "sessions", "visitors",
+                                            "gross_profit", "net_revenue",
+                                            "net_revenue_with_cost")},
+        # a margin over the days whose gross profit is known
+        "net_revenue_with_profit": known_sum(
+            frame.filter(pl.col("gross_profit").is_not_null())["net_revenue"]
+        ),
+    }  # fmt: skip
+    numerator, denominator = sums[kpi.numerator], sums[kpi.denominator]
+    return None if numerator is None or not denominator else numerator / denominator
 
 
 def format_value(value: float | None, kind: str, lang: str, currency: str = "CNY") -> str:

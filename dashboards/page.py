@@ -11,6 +11,7 @@ import streamlit as st
 from dashboards import data, filters
 from dashboards.i18n import lang, t
 from dashboards.kpis import definition, english_label, label
+from pipelines.lib.canonical import missing_export_note
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,14 @@ class PageContext:
     built_at: dt.datetime  # local time of the publish
 
 
-def begin(title_key: str) -> PageContext:
-    """Title, then either the empty state (and stop) or the freshness caption."""
+def begin(
+    title_key: str, main_source: str | None = None, also_uses: tuple[str, ...] = ()
+) -> PageContext:
+    """Title, then either the empty state (and stop) or the freshness caption.
+
+    Without its main source's export the page says which export it needs and stops; each
+    other missing export it uses gets a note naming what that export would add.
+    """
     st.title(t(title_key))
     info = data.build_info()
     chosen = filters.current()
@@ -37,6 +44,13 @@ def begin(title_key: str) -> PageContext:
         + " · "
         + t("currency_note", currency=info["reporting_currency"])
     )
+    missing = data.missing_sources()
+    if main_source in missing:
+        st.info(missing_export_note(main_source, lang()))
+        st.stop()
+    for source in also_uses:
+        if source in missing:
+            st.caption("ⓘ " + missing_export_note(source, lang()))
     return PageContext(chosen, info["reporting_currency"], tz, built)
 
 

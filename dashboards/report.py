@@ -43,7 +43,13 @@ def campaign_summary(days: pl.DataFrame) -> pl.DataFrame:
         .group_by("ad_platform", "campaign_id")
         .agg(
             pl.col("campaign_name").drop_nulls().last(),  # the newest name it was shown with
-            *(pl.col(c).sum() for c in SUM_COLUMNS),
+            *(pl.col(c).sum() for c in SUM_COLUMNS if c != "attributed_gross_profit"),
+            # unknown on any day with attributed orders (no unit costs or no shipments
+            # yet): unknown for the period, never summed as if it were 0
+            pl.when(pl.col("attributed_gross_profit").is_null().any())
+            .then(None)
+            .otherwise(pl.col("attributed_gross_profit").sum())
+            .alias("attributed_gross_profit"),
         )
     )
     return (

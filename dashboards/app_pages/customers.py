@@ -11,7 +11,7 @@ from dashboards import charts, data, page
 from dashboards.i18n import lang, t
 from dashboards.kpis import definition, label
 
-ctx = page.begin("customers")
+ctx = page.begin("customers", main_source="orders")
 chosen = ctx.chosen
 last_month = chosen.end.replace(day=1)
 first_month = (last_month - dt.timedelta(days=335)).replace(day=1)  # 12 cohorts

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboards import charts, data, page
 from dashboards.i18n import t
 
-ctx = page.begin("forecast")
+ctx = page.begin("forecast", main_source="orders", also_uses=("inventory",))
 st.caption(t("forecast_scope"))
 series_list = data.forecast_series_list()
 if series_list.is_empty():

@@ -9,7 +9,7 @@ from dashboards import aggregate, data, page
 from dashboards.i18n import lang, t
 from dashboards.kpis import definition, english_label, format_value, label
 
-ctx = page.begin("inventory")
+ctx = page.begin("inventory", main_source="inventory", also_uses=("orders", "products"))
 first_month, last_month = ctx.chosen.months()
 st.caption(t("inventory_scope", first=f"{first_month:%Y-%m}", last=f"{last_month:%Y-%m}"))
 months = data.inventory_months(first_month, last_month)

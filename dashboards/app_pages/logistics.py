@@ -9,7 +9,7 @@ from dashboards import aggregate, charts, data, page
 from dashboards.i18n import lang, t
 from dashboards.kpis import definition, english_label, format_value, label
 
-ctx = page.begin("logistics")
+ctx = page.begin("logistics", main_source="logistics", also_uses=("orders",))
 first_month, last_month = ctx.chosen.months()
 st.caption(t("logistics_scope", first=f"{first_month:%Y-%m}", last=f"{last_month:%Y-%m}"))
 months = data.logistics_months(first_month, last_month)

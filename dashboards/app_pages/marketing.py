@@ -7,9 +7,9 @@ import streamlit as st
 
 from dashboards import charts, data, page, report
 from dashboards.i18n import lang, t
-from dashboards.kpis import definition, english_label, format_value, label
+from dashboards.kpis import definition, english_label, format_value, known_sum, label
 
-ctx = page.begin("marketing")
+ctx = page.begin("marketing", main_source="ads", also_uses=("orders",))
 chosen = ctx.chosen
 days = data.campaign_days(chosen.start, chosen.end)
 shop = data.daily_marketing(chosen.start, chosen.end)
@@ -24,21 +24,24 @@ docs = data.column_docs("campaign_roi")
 shop_docs = data.column_docs("fct_daily_marketing")
 
 
-def ratio(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator else None
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return numerator / denominator if numerator is not None and denominator else None
 
 
 spend = float(campaigns["spend"].sum() or 0)
 attributed = float(campaigns["attributed_revenue"].sum() or 0)
-profit = float(campaigns["attributed_gross_profit"].sum() or 0)
+# a campaign whose gross profit is unknown makes the period's unknown
+profits = campaigns["attributed_gross_profit"]
+profit = None if profits.null_count() else float(profits.sum() or 0)
 cards = [
     ("spend", docs, spend, "money"),
     ("attributed_revenue", docs, attributed, "money"),
     ("roas", docs, ratio(attributed, spend), "number"),
-    ("roi", docs, ratio(profit - spend, spend), "ratio"),
-    ("mer", shop_docs, ratio(shop["net_revenue"].sum(), shop["ad_spend"].sum()), "number"),
-    ("blended_cac", shop_docs, ratio(shop["ad_spend"].sum(), shop["new_customers"].sum()),
-     "money"),
+    ("roi", docs, ratio(None if profit is None else profit - spend, spend), "ratio"),
+    ("mer", shop_docs, ratio(known_sum(shop["net_revenue"]), known_sum(shop["ad_spend"])),
+     "number"),
+    ("blended_cac", shop_docs,
+     ratio(known_sum(shop["ad_spend"]), known_sum(shop["new_customers"])), "money"),
 ]  # fmt: skip
 slots = st.columns(3) + st.columns(3)
 for column, (name, source_docs, value, kind) in zip(slots, cards, strict=True):

@@ -6,10 +6,11 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, data, page
+from dashboards.aggregate import known_total
 from dashboards.i18n import lang, t
 from dashboards.kpis import OVERVIEW_KPIS, definition, format_value, label, period_value
 
-ctx = page.begin("overview")
+ctx = page.begin("overview", main_source="orders", also_uses=("traffic", "products", "logistics"))
 chosen = ctx.chosen
 frame = data.daily_kpis(chosen.start, chosen.end, chosen.platforms)
 page.stop_if_empty(frame)
@@ -63,8 +64,8 @@ st.subheader(t("breakdown"))
 totals = (
     pl.col("net_revenue").sum(),
     pl.col("orders").sum(),
-    pl.col("sessions").sum(),
-    pl.col("gross_profit").sum(),
+    known_total("sessions"),
+    known_total("gross_profit"),
 )
 by_platform = (
     frame.group_by("platform")

@@ -171,10 +171,14 @@ def build_series(sales: pl.DataFrame) -> pl.DataFrame:
             )
         )
 
+    # an order-level export names no SKU (sku NULL): its sales count for the whole shop
+    # only, never as a made-up SKU series
+    with_sku = sales.filter(pl.col("sku").is_not_null())
     return pl.concat(
         [
-            dense(sales, "sku", "units", "sku"),
-            dense(sales.with_columns(pl.col("category").fill_null("(none)")), "category",
+            dense(with_sku, "sku", "units", "sku"),
+            # a category is what the products export says: SKUs it does not list have none
+            dense(with_sku.filter(pl.col("category").is_not_null()), "category",
                   "net_revenue", "category"),
             dense(sales.with_columns(pl.lit("ALL").alias("shop")), "shop", "net_revenue", "all"),
         ]

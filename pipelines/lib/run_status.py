@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,18 @@ def _utc_iso(timestamp: float | None) -> str | None:
     return datetime.fromtimestamp(timestamp, UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
+def _root_message(error) -> str:
+    """The innermost error's first line: what went wrong, without Dagster's wrappers."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None:
+        return "unknown error"
+    first = (error.message or "").strip().splitlines()
+    text = first[0] if first else error.cls_name or "error"
+    # "dagster_dbt.errors.DagsterDbtCliRuntimeError: The dbt CLI ..." -> "The dbt CLI ..."
+    return re.sub(r"^[\w.]+: ", "", text)[:300]
+
+
 def summarise_run(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:
     """Status, timing, failed steps, every check's verdict and what happened to the publish."""
     run = instance.get_run_by_id(run_id)
@@ -41,10 +54,12 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:
         },
     )
     checks, failed_steps, published = [], [], None
+    step_errors: dict[str, str] = {}
     for record in records:
         event = record.dagster_event
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             failed_steps.append(event.step_key)
+            step_errors[event.step_key] = _root_message(event.event_specific_data.error)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             checks.append(
@@ -67,6 +82,7 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:
         "started_at": _utc_iso(stats.start_time),
         "finished_at": _utc_iso(stats.end_time),
         "failed_steps": failed_steps,
+        "step_errors": step_errors,
         # updated / unchanged (nothing new: the file was left byte for byte) / None (kept)
         "published": published,
         "checks": sorted(checks, key=lambda c: (c["passed"], c["asset"], c["check"])),
@@ -85,7 +101,10 @@ def read_last_run(path: Path) -> dict[str, Any] | None:
 
 
 def record_run(settings: Settings, summary: dict[str, Any]) -> bool:
-    """Write the summary unless a run that finished later is already recorded."""
+    """Write the summary, with its causes in plain words, unless a later run is recorded."""
+    from pipelines.lib.failures import explain
+
+    summary["causes"] = explain(summary, settings)
     path = last_run_path(settings)
     current = read_last_run(path)
     if current and (current.get("finished_at") or "") > (summary.get("finished_at") or ""):

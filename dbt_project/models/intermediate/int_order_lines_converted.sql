@@ -47,7 +47,9 @@ converted as (
             as gross_sales,
         {{ to_reporting('order_lines.discount', 'line_fx.rate') }} as discounts,
         {{ to_reporting('order_lines.refund_amount', 'line_fx.rate') }} as refunds,
-        {{ to_reporting('products.unit_cost', 'cost_fx.rate') }} as unit_cost
+        {{ to_reporting('products.unit_cost', 'cost_fx.rate') }} as unit_cost,
+        -- a refunded line's goods came back: its cost of goods is known to be 0
+        order_lines.status = 'refunded' or products.unit_cost is not null as has_unit_cost
     from order_lines
     left join fx as line_fx
         on
@@ -67,7 +69,8 @@ final as (
     select
         *,
         gross_sales - discounts - refunds as net_revenue,
-        -- goods of a refunded line came back: no cost of goods sold
+        -- goods of a refunded line came back: no cost of goods sold; NULL when the
+        -- products export does not give this SKU's unit cost
         case
             when status = 'refunded' then cast(0 as decimal(18, 4))
             else cast(quantity * unit_cost as decimal(18, 4))

@@ -15,6 +15,12 @@ shipments as (
 
 ),
 
+sources_present as (
+
+    select * from {{ ref('int_sources_present') }}
+
+),
+
 shipping_per_order as (
 
     select
@@ -40,7 +46,15 @@ orders as (
         sum(case when is_valid then gross_sales else 0 end) as gross_sales,
         sum(case when is_valid then discounts else 0 end) as discounts,
         sum(case when is_valid then refunds else 0 end) as refunds,
-        sum(case when is_valid then cogs else 0 end) as cogs
+        -- cost of goods of the lines whose unit cost is known; NULL when none of them is
+        case
+            when not bool_or(is_valid) then 0
+            when bool_or(is_valid and has_unit_cost)
+                then sum(case when is_valid and has_unit_cost then cogs else 0 end)
+        end as cogs,
+        sum(
+            case when is_valid and has_unit_cost then gross_sales - discounts - refunds else 0 end
+        ) as net_revenue_with_cost
     from order_lines
     group by platform, order_id
 
@@ -56,8 +70,13 @@ with_shipping as (
         -- the platform adapters' placeholder for a buyer the export does not name
         -- (pipelines/adapters/base.py, PLACEHOLDER_CUSTOMER_PREFIX)
         coalesce(orders.customer_id like 'anonymous:%', false) as is_placeholder_customer,
-        coalesce(shipping_per_order.logistics_cost, 0) as logistics_cost
+        -- no logistics export at all: the cost is unknown, not 0
+        case
+            when sources_present.has_logistics
+                then coalesce(shipping_per_order.logistics_cost, 0)
+        end as logistics_cost
     from orders
+    cross join sources_present
     left join shipping_per_order
         on orders.order_id = shipping_per_order.order_id
 

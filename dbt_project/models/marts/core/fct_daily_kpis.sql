@@ -15,6 +15,12 @@ traffic as (
 
 ),
 
+sources_present as (
+
+    select * from {{ ref('int_sources_present') }}
+
+),
+
 order_days as (
 
     select
@@ -27,9 +33,10 @@ order_days as (
         sum(discounts) as discounts,
         sum(refunds) as refunds,
         sum(net_revenue) as net_revenue,
+        -- the known part: orders whose cost is unknown add nothing, NULL when none is known
         sum(cogs) as cogs,
-        sum(logistics_cost) as logistics_cost,
-        sum(gross_profit) as gross_profit
+        sum(net_revenue_with_cost) as net_revenue_with_cost,
+        sum(logistics_cost) as logistics_cost
     from orders
     group by paid_date, platform
 
@@ -49,26 +56,51 @@ traffic_days as (
 
 joined as (
 
+    -- a day with traffic and no orders sold nothing (0); without an orders export at all,
+    -- or without traffic that day, the figure is unknown (NULL)
     select
         coalesce(order_days.kpi_date, traffic_days.kpi_date) as kpi_date,
         coalesce(order_days.platform, traffic_days.platform) as platform,
-        coalesce(order_days.orders, 0) as orders,
-        coalesce(order_days.customers, 0) as customers,
-        coalesce(order_days.new_customers, 0) as new_customers,
-        coalesce(order_days.gross_sales, 0) as gross_sales,
-        coalesce(order_days.discounts, 0) as discounts,
-        coalesce(order_days.refunds, 0) as refunds,
-        coalesce(order_days.net_revenue, 0) as net_revenue,
-        coalesce(order_days.cogs, 0) as cogs,
-        coalesce(order_days.logistics_cost, 0) as logistics_cost,
-        coalesce(order_days.gross_profit, 0) as gross_profit,
-        coalesce(traffic_days.sessions, 0) as sessions,
-        coalesce(traffic_days.visitors, 0) as visitors
+        case
+            when sources_present.has_orders then coalesce(order_days.orders, 0)
+        end as orders,
+        case
+            when sources_present.has_orders then coalesce(order_days.customers, 0)
+        end as customers,
+        case
+            when sources_present.has_orders then coalesce(order_days.new_customers, 0)
+        end as new_customers,
+        case
+            when sources_present.has_orders then coalesce(order_days.gross_sales, 0)
+        end as gross_sales,
+        case
+            when sources_present.has_orders then coalesce(order_days.discounts, 0)
+        end as discounts,
+        case
+            when sources_present.has_orders then coalesce(order_days.refunds, 0)
+        end as refunds,
+        case
+            when sources_present.has_orders then coalesce(order_days.net_revenue, 0)
+        end as net_revenue,
+        case
+            when sources_present.has_orders then coalesce(order_days.net_revenue_with_cost, 0)
+        end as net_revenue_with_cost,
+        case
+            when order_days.kpi_date is null and sources_present.has_orders then 0
+            else order_days.cogs
+        end as cogs,
+        case
+            when order_days.kpi_date is null and sources_present.has_logistics then 0
+            else order_days.logistics_cost
+        end as logistics_cost,
+        traffic_days.sessions,
+        traffic_days.visitors
     from order_days
     full outer join traffic_days
         on
             order_days.kpi_date = traffic_days.kpi_date
             and order_days.platform = traffic_days.platform
+    cross join sources_present
 
 ),
 
@@ -91,8 +123,10 @@ final as (
         visitors,
         {{ safe_ratio('customers', 'visitors') }} as buyer_conversion_rate,
         cogs,
+        {{ safe_ratio('net_revenue_with_cost', 'net_revenue') }} as cogs_coverage,
+        net_revenue_with_cost,
         logistics_cost,
-        gross_profit
+        net_revenue - cogs - logistics_cost as gross_profit
     from joined
 
 )

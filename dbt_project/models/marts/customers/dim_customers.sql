@@ -21,7 +21,8 @@ per_customer as (
         max(paid_date) as last_order_date,
         count(*) as orders,
         sum(net_revenue) as net_revenue,
-        sum(gross_profit) as gross_profit
+        -- from the sums, as fct_daily_kpis: NULL when the cost of goods or shipping is unknown
+        sum(net_revenue) - sum(cogs) - sum(logistics_cost) as gross_profit
     from orders
     group by platform, customer_id
 

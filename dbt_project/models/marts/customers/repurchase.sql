@@ -33,7 +33,7 @@ repeat_buyers as (
             first_orders.platform = orders.platform
             and first_orders.customer_id = orders.customer_id
             -- strictly after: a split checkout paid in the same second is no repurchase
-            and orders.paid_at > first_orders.first_paid_at
+            and first_orders.first_paid_at < orders.paid_at
             and orders.paid_at <= {{ dbt.dateadd('day', 90, 'first_orders.first_paid_at') }}
 
 ),

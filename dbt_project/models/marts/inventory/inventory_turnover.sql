@@ -5,7 +5,8 @@ with
 order_lines as (
 
     select * from {{ ref('int_order_lines_converted') }}
-    where is_valid
+    -- an order-level export names no SKU: nothing to turn over
+    where is_valid and sku is not null
 
 ),
 
@@ -27,7 +28,8 @@ sales as (
         {{ month_start('paid_date') }} as turnover_month,
         sku,
         sum(quantity) as units_sold,
-        sum(cogs) as cogs
+        -- a SKU without a unit cost has unknown cogs (refunded lines alone are known: 0)
+        case when bool_and(has_unit_cost) then sum(cogs) end as cogs
     from order_lines
     group by {{ month_start('paid_date') }}, sku
 
@@ -66,11 +68,13 @@ joined as (
         coalesce(sales.turnover_month, stock.turnover_month) as turnover_month,
         coalesce(sales.sku, stock.sku) as sku,
         coalesce(sales.units_sold, 0) as units_sold,
-        coalesce(sales.cogs, 0) as cogs,
+        -- no sales: no cost of goods; sales of a SKU without a unit cost: unknown
+        case when sales.sku is null then 0 else sales.cogs end as cogs,
         coalesce(stock.snapshot_days, 0) as snapshot_days,
         stock.avg_inventory_value,
         stock.closing_on_hand_qty,
-        coalesce(stock.stockout_days, 0) as stockout_days
+        -- no snapshot that month: stock-outs are unknown, not 0
+        stock.stockout_days
     from sales
     full outer join stock
         on

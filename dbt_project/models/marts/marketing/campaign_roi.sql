@@ -44,7 +44,9 @@ attributed_days as (
         campaigns.campaign_id,
         count(*) as attributed_orders,
         sum(orders.net_revenue) as attributed_revenue,
-        sum(orders.gross_profit) as attributed_gross_profit,
+        -- from the sums, as fct_daily_kpis: cogs is its known part, NULL when unknown
+        sum(orders.net_revenue) - sum(orders.cogs) - sum(orders.logistics_cost)
+            as attributed_gross_profit,
         sum(case when orders.is_first_order then 1 else 0 end) as new_customers
     from orders
     inner join campaigns
@@ -64,7 +66,11 @@ joined as (
         coalesce(spend_days.clicks, 0) as clicks,
         coalesce(attributed_days.attributed_orders, 0) as attributed_orders,
         coalesce(attributed_days.attributed_revenue, 0) as attributed_revenue,
-        coalesce(attributed_days.attributed_gross_profit, 0) as attributed_gross_profit,
+        -- a day with spend and no attributed order made no profit (0); unknown stays NULL
+        case
+            when attributed_days.campaign_id is null then 0
+            else attributed_days.attributed_gross_profit
+        end as attributed_gross_profit,
         coalesce(attributed_days.new_customers, 0) as new_customers
     from spend_days
     full outer join attributed_days

@@ -20,6 +20,12 @@ campaigns as (
 
 ),
 
+sources_present as (
+
+    select * from {{ ref('int_sources_present') }}
+
+),
+
 spend_days as (
 
     select
@@ -50,13 +56,22 @@ joined as (
 
     select
         coalesce(spend_days.marketing_date, order_days.marketing_date) as marketing_date,
-        coalesce(spend_days.ad_spend, 0) as ad_spend,
-        coalesce(order_days.net_revenue, 0) as net_revenue,
-        coalesce(order_days.new_customers, 0) as new_customers,
-        coalesce(order_days.attributed_revenue, 0) as attributed_revenue
+        -- a day without rows is 0 when the export exists, unknown (NULL) when it never came
+        case when sources_present.has_ads then coalesce(spend_days.ad_spend, 0) end as ad_spend,
+        case
+            when sources_present.has_orders then coalesce(order_days.net_revenue, 0)
+        end as net_revenue,
+        case
+            when sources_present.has_orders then coalesce(order_days.new_customers, 0)
+        end as new_customers,
+        case
+            when sources_present.has_orders and sources_present.has_ads
+                then coalesce(order_days.attributed_revenue, 0)
+        end as attributed_revenue
     from spend_days
     full outer join order_days
         on spend_days.marketing_date = order_days.marketing_date
+    cross join sources_present
 
 ),
 

@@ -19,7 +19,9 @@ renamed as (
         {{ local_date('order_ts') }} as order_date,
         {{ local_date('paid_ts') }} as paid_date,
         status,
-        sku,
+        -- an order-level export names no SKU (pipelines/adapters/base.py, ORDER_LEVEL_SKU):
+        -- its lines count in shop and platform KPIs, never as a SKU of their own
+        case when sku != '(order level)' then sku end as sku,
         quantity,
         unit_price,
         discount,

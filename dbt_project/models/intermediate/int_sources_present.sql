@@ -1,0 +1,53 @@
+-- Which exports this shop has sent so far, one row. A KPI whose input never arrived is
+-- NULL (never a silent 0); the dashboards name the export that would fill it.
+with
+
+order_lines as (
+
+    select * from {{ ref('stg_shop__order_lines') }}
+
+),
+
+traffic as (
+
+    select * from {{ ref('stg_shop__traffic') }}
+
+),
+
+ad_spend as (
+
+    select * from {{ ref('stg_shop__ad_spend') }}
+
+),
+
+shipments as (
+
+    select * from {{ ref('stg_shop__shipments') }}
+
+),
+
+inventory_snapshots as (
+
+    select * from {{ ref('stg_shop__inventory_snapshots') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_shop__products') }}
+
+),
+
+final as (
+
+    select
+        (select count(*) from order_lines) > 0 as has_orders,
+        (select count(*) from traffic) > 0 as has_traffic,
+        (select count(*) from ad_spend) > 0 as has_ads,
+        (select count(*) from shipments) > 0 as has_logistics,
+        (select count(*) from inventory_snapshots) > 0 as has_inventory,
+        (select count(*) from products) > 0 as has_products
+
+)
+
+select * from final

@@ -1,0 +1,120 @@
+"""Why a build failed, in the analyst's words: one line per cause, what happened and what to do.
+
+`make pipeline`, the failed-build banner and /data-health all show these lines (English and
+Chinese); the tracebacks stay in the build log and the Dagster UI. A cause names the file,
+source, check or setting it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import duckdb
+
+from pipelines.lib.settings import Settings
+
+Cause = dict[str, str]  # {"en": ..., "zh": ...}
+
+GX_CHECK = re.compile(r"^gx_raw_(?P<source>\w+)$")
+
+
+def _rows_of(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'test_failures' and table_name = ?",
+        [table],
+    ).fetchone()[0]
+    if not exists:
+        return []
+    frame = con.execute(f'select * from test_failures."{table}" limit 5').pl()
+    return list(frame.iter_rows(named=True))
+
+
+def _missing_rate_causes(rows: list[dict[str, Any]], settings: Settings) -> list[Cause]:
+    causes = []
+    for row in rows:
+        currency, day, source = row["currency"], row["first_day_without_rate"], row["source"]
+        causes.append(
+            {
+                "en": f"No exchange rate from {currency} to {settings.reporting_currency} "
+                f"(needed from {day} on, {row['rows_without_rate']} {source} row(s)): drop a "
+                f"rates file (date, currency, rate) into inbox/fx_rates/, or set "
+                f"reporting_currency in shopkpi.toml to the shop's currency.",
+                "zh": f"缺少 {currency} 兑 {settings.reporting_currency} 的汇率（{day} 起需要，"
+                f"{source} 共 {row['rows_without_rate']} 行）：请把汇率文件（date, currency, "
+                f"rate）放入 inbox/fx_rates/，或在 shopkpi.toml 中把 reporting_currency 设为店铺"
+                f"的币种。",
+            }
+        )
+    return causes
+
+
+def _check_cause(check: dict[str, Any], settings: Settings, con) -> list[Cause]:
+    name, detail = check["check"], check.get("description") or ""
+    if name == "assert_every_currency_has_a_rate" and con is not None:
+        rows = _rows_of(con, name)
+        if rows:
+            return _missing_rate_causes(rows, settings)
+    gx = GX_CHECK.match(name)
+    if gx:
+        source = gx["source"]
+        return [
+            {
+                "en": f"The data check of the {source} data failed ({detail}). A file brought "
+                f"rows that break the format: find it on /data-health, fix or remove it, and "
+                f"run make pipeline again.",
+                "zh": f"{source} 数据的质量检查未通过（{detail}）。有文件带来了不符合格式的行："
+                f"请在「数据健康」页找到该文件，修正或移除后重新运行 make pipeline。",
+            }
+        ]
+    return [
+        {
+            "en": f"The check {name} on {check['asset']} failed ({detail or 'see the log'}): "
+            f"its rows are in the warehouse's schema test_failures; fix the export it names "
+            f"and run make pipeline again.",
+            "zh": f"{check['asset']} 的检查 {name} 未通过（{detail or '见日志'}）：出错的行在仓库的"
+            f" test_failures 模式中；请修正相应的导出文件后重新运行 make pipeline。",
+        }
+    ]
+
+
+def explain(summary: dict[str, Any], settings: Settings) -> list[Cause]:
+    """One cause per failed blocking check, then one per failed step no check explains."""
+    if summary.get("status") != "failure":
+        return []
+    failed_checks = [
+        c for c in summary.get("checks", []) if not c["passed"] and c["severity"] == "ERROR"
+    ]
+    causes: list[Cause] = []
+    con = None
+    if settings.warehouse.exists():
+        try:
+            con = duckdb.connect(str(settings.warehouse), read_only=True)
+        except duckdb.Error:  # held by another writer: explain without the failing rows
+            con = None
+    try:
+        for check in failed_checks:
+            causes.extend(_check_cause(check, settings, con))
+    finally:
+        if con is not None:
+            con.close()
+    explained = bool(failed_checks)
+    for step, error in (summary.get("step_errors") or {}).items():
+        if explained and error.startswith(("1 blocking asset check", "The dbt CLI process")):
+            continue  # the checks above already say why
+        causes.append(
+            {
+                "en": f"The step {step} stopped: {error}. The log says more (see below).",
+                "zh": f"步骤 {step} 中止：{error}。详情见下方日志。",
+            }
+        )
+    if not causes:
+        causes.append(
+            {
+                "en": "The build stopped before it finished (interrupted?): run make pipeline "
+                "again; the log says more.",
+                "zh": "构建未完成就中止了（被中断？）：请重新运行 make pipeline；详情见日志。",
+            }
+        )
+    return causes
