@@ -53,6 +53,11 @@ def source_freshness() -> pl.DataFrame | None:
     return query("select * from meta.source_freshness order by source")
 
 
+def published_settings() -> pl.DataFrame:
+    """The settings the published marts were built with."""
+    return frame("select setting, value from meta.settings")
+
+
 def missing_sources() -> set[str]:
     """Sources that have no rows in the published warehouse: their exports never arrived."""
     frame = source_freshness()

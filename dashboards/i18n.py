@@ -281,6 +281,16 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "所有已加载的导出文件都包含标准格式所需的全部信息。",
     },
     "warning_kind": {"en": "What is missing", "zh": "缺失信息"},
+    "missing_exports": {"en": "Exports not sent yet", "zh": "尚未提供的导出"},
+    "settings_in_force": {"en": "Settings in force", "zh": "当前设置"},
+    "settings_note": {
+        "en": "As used by the last publish. Change them in {path} (an environment variable "
+        "SHOPKPI_<NAME> overrides the file); the next build applies them to every mart.",
+        "zh": "即最近一次发布所用的设置。可在 {path} 中修改（环境变量 SHOPKPI_<名称> 优先于该文件）；"
+        "下一次构建会据此重建所有数据表。",
+    },
+    "setting_name": {"en": "Setting", "zh": "设置项"},
+    "setting_value": {"en": "Value", "zh": "值"},
     "warning_rows": {"en": "Rows", "zh": "行数"},
     "warning_placeholder_customer": {"en": "Buyer masked or absent", "zh": "买家被隐藏或缺失"},
     "warning_order_level": {"en": "Order level, no SKU", "zh": "订单级，无 SKU"},

@@ -12,7 +12,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards import data
-from dashboards.i18n import LANGUAGES, t
+from dashboards.i18n import LANGUAGES, lang, t
 
 st.set_page_config(page_title="shopkpi", page_icon="📈", layout="wide")
 
@@ -48,12 +48,16 @@ def build_failure_banner() -> None:
     info = data.build_info()
     if not last or last.get("status") != "failure":
         return
-    failed = [c["check"] for c in last.get("checks", []) if not c["passed"] and c["blocking"]]
-    what = (
-        t("failed_checks", names=", ".join(failed))
-        if failed
-        else t("failed_steps", names=", ".join(last.get("failed_steps") or ["?"]))
-    )
+    causes = [c.get(lang()) or c.get("en", "") for c in last.get("causes") or []]
+    if causes:
+        what = " ".join(causes)
+    else:  # a summary written before causes existed
+        failed = [c["check"] for c in last.get("checks", []) if not c["passed"] and c["blocking"]]
+        what = (
+            t("failed_checks", names=", ".join(failed))
+            if failed
+            else t("failed_steps", names=", ".join(last.get("failed_steps") or ["?"]))
+        )
     published = f"{info['built_at']:%Y-%m-%d %H:%M} UTC" if info else t("published_none")
     st.error(
         t("build_failed", when=f"{last['finished_at'].replace('T', ' ')} UTC", what=what,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import shutil
@@ -10,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipelines.lib.settings import SOURCES, Settings
+from pipelines.lib.settings import SOURCES, Settings, SettingsError
 
 DAGSTER_YAML = """\
 # written by `python -m pipelines.cli prepare`
@@ -97,24 +98,33 @@ def _build_locked(settings: Settings) -> int:
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     with dg.DagsterInstance.get() as instance:
         job = defs().resolve_job_def("daily_build")
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
+        settings.build_log.parent.mkdir(parents=True, exist_ok=True)
+        # dbt's own output goes to the build log too: the console gets one line per step
+        with (
+            settings.build_log.open("a", encoding="utf-8") as sink,
+            contextlib.redirect_stdout(sink),
+        ):
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                # tracebacks go to the build log and the Dagster UI, not to the screen
+                run_config={"loggers": {"shopkpi_console": {}, "shopkpi_build_log": {}}},
+            )
         # the daemon's run-status sensors record the runs it launches; this one is ours
         summary = summarise_run(instance, result.run_id)
     record_run(settings, summary)
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        print(f"\nThe build failed (run {result.run_id}). Why, and what to do:", file=sys.stderr)
+        for cause in summary["causes"]:
+            print(f"  - {cause[settings.language]}", file=sys.stderr)
         print(
-            f"build failed (run {result.run_id}); failed steps: {', '.join(failed)}",
+            f"Details: {settings.build_log} and the Dagster UI (make run, then Runs, run "
+            f"{result.run_id[:8]}). The dashboards keep showing the last good publish.",
             file=sys.stderr,
         )
-        for line in failed_test_rows(settings):
-            print(line, file=sys.stderr)
-        print("the dashboards keep showing the last good publish", file=sys.stderr)
         return 1
+    for note in missing_export_notes(settings):
+        print(f"note: {note}")
     if summary["published"] == "unchanged":
         print(f"build succeeded (run {result.run_id}); nothing changed, {settings.published} kept")
     else:
@@ -122,31 +132,32 @@ def _build_locked(settings: Settings) -> int:
     return 0
 
 
-def failed_test_rows(settings: Settings, limit: int = 5) -> list[str]:
-    """What each failing dbt test found (dbt stores failing rows in schema test_failures)."""
+def missing_export_notes(settings: Settings) -> list[str]:
+    """One line per export the shop has not sent: fine, and what it would add."""
     import duckdb
 
-    if not settings.warehouse.exists():
-        return []
-    lines = []
+    from pipelines.lib.canonical import missing_export_note
+    from pipelines.lib.publish import source_freshness
+
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        tables = con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'test_failures' order by table_name"
-        ).fetchall()
-        for (table,) in tables:
-            rows = con.execute(f'select * from test_failures."{table}" limit {limit}').pl()
-            if rows.height:
-                lines.append(f"dbt test {table} failed; first rows:")
-                lines += [f"  {row}" for row in rows.iter_rows(named=True)]
-    return lines
+        counts = source_freshness(con)
+    return [
+        missing_export_note(source, settings.language)
+        for source, rows in counts.select("source", "row_count").iter_rows()
+        # a shop selling in its reporting currency needs no rates
+        if rows == 0 and source != "fx_rates"
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.cli")
     parser.add_argument("command", choices=["prepare", "demo-if-empty", "build"])
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as err:
+        print(f"shopkpi cannot start: {err}", file=sys.stderr)
+        return 2
     if args.command == "prepare":
         prepare(settings)
     elif args.command == "demo-if-empty":

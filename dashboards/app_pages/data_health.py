@@ -9,11 +9,16 @@ import polars as pl
 import streamlit as st
 
 from dashboards import data
-from dashboards.i18n import LABELS, t
-from pipelines.lib.settings import Settings
+from dashboards.i18n import LABELS, lang, t
+from pipelines.lib.canonical import missing_export_note
+from pipelines.lib.settings import Settings, SettingsError
 
 st.title(t("data_health"))
-settings = Settings.from_env()
+try:
+    settings = Settings.from_env()
+except SettingsError as err:  # a mistyped shopkpi.toml: say so, show the rest
+    st.warning(str(err))
+    settings = Settings(home=data.published_path().parents[1])
 tz = ZoneInfo(settings.timezone)
 
 st.subheader(t("last_build"))
@@ -26,6 +31,8 @@ else:
     line = t("run_line", status=t(f"status_{last['status']}"), when=f"{finished:%Y-%m-%d %H:%M}",
              run_id=last["run_id"][:8], published=published)  # fmt: skip
     (st.success if last["status"] == "success" else st.error)(line)
+    for cause in last.get("causes") or []:
+        st.markdown(f"- {cause.get(lang()) or cause.get('en')}")
     checks = pl.DataFrame(
         last.get("checks") or [],
         schema={"asset": pl.String, "check": pl.String, "passed": pl.Boolean,
@@ -55,6 +62,20 @@ info = data.build_info()
 if info is None:
     st.info(f"**{t('no_data_title')}** — {t('no_data_body')}")
     st.stop()
+
+missing = sorted(data.missing_sources() - {"fx_rates"})  # one currency needs no rates
+if missing:
+    st.subheader(t("missing_exports"))
+    for source in missing:
+        st.markdown(f"- {missing_export_note(source, lang())}")
+
+st.subheader(t("settings_in_force"))
+st.caption(t("settings_note", path=str(settings.home / "shopkpi.toml")))
+st.dataframe(
+    data.published_settings(),
+    hide_index=True,
+    column_config={"setting": t("setting_name"), "value": t("setting_value")},
+)
 
 st.subheader(t("freshness_title"))
 freshness = data.source_freshness()

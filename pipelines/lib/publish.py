@@ -106,7 +106,7 @@ def column_docs(manifest: dict) -> pl.DataFrame:
 
 def content_fingerprint(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, settings) -> str:
     """A digest of everything a publish shows except its build time: equal means no change."""
-    digest = hashlib.sha256(f"{settings.timezone}|{settings.reporting_currency}".encode())
+    digest = hashlib.sha256(repr(sorted(settings.shown().items())).encode())
     # audit.quality_checks grows by a row per check and run: it is history, not content
     for schema, table in [("marts", t) for t in _tables(con, "marts")] + [
         ("audit", "file_loads"),
@@ -165,6 +165,10 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
             freshness = source_freshness(con)  # noqa: F841 - read by the next statement
             con.execute("create table pub.meta.source_freshness as select * from freshness")
             con.execute("create table pub.meta.column_docs as select * from docs")
+            shown = pl.DataFrame(  # noqa: F841 - read by the next statement
+                {"setting": list(settings.shown()), "value": list(settings.shown().values())}
+            )
+            con.execute("create table pub.meta.settings as select * from shown")
             con.execute(
                 "create table pub.meta.build as select ? as built_at, ? as run_id, ? as timezone, "
                 "? as reporting_currency, ? as fingerprint",

@@ -288,9 +288,12 @@ def test_a_currency_without_any_rate_stops_the_build_and_is_named(tmp_path, caps
     )
     assert cli.build(settings) == 1
     err = capsys.readouterr().err
-    assert "assert_every_currency_has_a_rate" in err
-    assert "'currency': 'EUR'" in err
-    assert "'first_day_without_rate': datetime.date(2025, 3, 2)" in err
+    # one plain line that names the currency, the first day and what to do
+    assert "No exchange rate from EUR to CNY (needed from 2025-03-02 on, 1 orders row(s))" in err
+    assert "inbox/fx_rates/" in err
+    assert "Traceback" not in err and "DagsterDbtCliRuntimeError" not in err
+    cause = last_run(settings)["causes"][0]
+    assert cause["zh"].startswith("缺少 EUR 兑 CNY 的汇率（2025-03-02 起需要")
     assert not settings.published.exists()  # nothing half-right was published
 
 
@@ -320,7 +323,9 @@ def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
             "timestamp '2025-03-02 01:00:00', 'paid', 'MUG-01', -5, 59, 0, 'CNY', 1000)"
         )
     assert cli.build(settings) == 1
-    assert "gx_raw_orders" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "The data check of the orders data failed (" in err and "quantity" in err
+    assert "Traceback" not in err
     # dashboards keep the last good publish, and last_run.json tells them the build failed
     assert hashlib.sha256(settings.published.read_bytes()).hexdigest() == published
     failed = last_run(settings)

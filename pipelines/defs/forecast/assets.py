@@ -60,6 +60,15 @@ def _table_exists(con, name: str) -> bool:
     )
 
 
+def _basis(con) -> tuple[str, str] | None:
+    """The timezone and currency the stored backtest was made in."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'audit' and table_name = 'forecast_basis'"
+    ).fetchone()[0]
+    return con.execute("select * from audit.forecast_basis").fetchone() if exists else None
+
+
 def _write(con, name: str, frame: pl.DataFrame) -> None:
     con.register("frame", frame.to_arrow())
     con.execute(f"create or replace table marts.{name} as select * from frame")
@@ -94,10 +103,12 @@ def forecasts(
             con.execute("select * from marts.sales_forecast where kind = 'holdout'").pl()
             if _table_exists(con, "sales_forecast") else pl.DataFrame()
         )  # fmt: skip
+        basis_changed = _basis(con) != (settings.timezone, settings.reporting_currency)
     # the connection is closed while models fit: nothing holds the file for long
     series = forecast.build_series(sales)
     stale = previous.is_empty() or now - previous["backtested_at"].max() > BACKTEST_MAX_AGE
-    backtest = config.full_backtest or stale
+    # another timezone or currency changes every series: the last choice is not theirs
+    backtest = config.full_backtest or stale or basis_changed
     choices = None
     if not backtest:
         choices = dict(previous.filter(pl.col("is_selected")).select("series", "model").iter_rows())
@@ -131,6 +142,11 @@ def forecasts(
         units, on_hand, error_sd, settings.lead_time_days, settings.service_level
     )
     with connect(settings.warehouse) as con:
+        con.execute(
+            "create or replace table audit.forecast_basis as select ? as timezone, "
+            "? as reporting_currency",
+            [settings.timezone, settings.reporting_currency],
+        )
         _write(con, "forecast_accuracy", accuracy)
         _write(con, "sales_forecast", forecast_rows)
         _write(con, "inventory_risk", risk)
