@@ -297,6 +297,10 @@ LABELS: dict[str, dict[str, str]] = {
     "warning_period_report": {"en": "No day column (spread)", "zh": "无分日（已平摊）"},
     "warning_truncated_ids": {"en": "Ids cut by Excel", "zh": "ID 被 Excel 截断"},
     "warning_amounts_disagree": {"en": "Amounts disagree", "zh": "金额不一致"},
+    "warning_paid_day_from_order_id": {
+        "en": "No payment time: day from the order number",
+        "zh": "无支付时间：日期取自订单号",
+    },
     "warning_clock_change": {
         "en": "Local time skipped or repeated (daylight saving)",
         "zh": "本地时间因夏令时跳过或重复",

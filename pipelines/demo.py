@@ -1,12 +1,17 @@
 """The demo shop: realistic exports of a shop selling on four platforms.
 
     python -m pipelines.demo --out DIR [--orders N] [--seed S] [--end YYYY-MM-DD]
+                             [--skus N] [--sources orders,logistics,products]
 
 Writes every source of the canonical format into DIR/<source>/, the way a shop's
 back offices would hand them over: monthly order files per platform (CSV), the
 Chinese platforms' traffic as GBK CSV, inventory snapshots as Parquet, the product
 list as an Excel workbook. `--orders` is the number of order lines; the output is the
 same for the same arguments, byte for byte.
+
+`--skus` sets the catalogue's size (a real catalogue of thousands of SKUs, most of them
+sold a few times a year, instead of about 300), `--sources` which exports are written (a
+shop that has only some of them).
 
 The shop sells about 300 SKUs in 8 categories on tmall, jd and douyin (CNY) and on
 shopify (USD) over two years: a growing trend, weekly seasonality, 618, Double 11,
@@ -205,10 +210,16 @@ class Catalogue:
     on_shopify: np.ndarray  # bool
 
 
-def make_catalogue(rng: np.random.Generator, start: dt.date) -> Catalogue:
+def make_catalogue(rng: np.random.Generator, start: dt.date, skus: int | None = None) -> Catalogue:
+    """About 300 SKUs (34-41 per category), or `skus` of them spread over the categories."""
     rows = []
     for code, (category, ((lo, hi), nouns, kg)) in enumerate(CATEGORIES.items(), start=1):
-        for i in range(int(rng.integers(34, 42))):
+        if skus is None:
+            count = int(rng.integers(34, 42))
+        else:
+            count = skus // len(CATEGORIES) + (code <= skus % len(CATEGORIES))
+        width = 3 if count < 1000 else 5
+        for i in range(count):
             noun = nouns[i % len(nouns)]
             variant = VARIANTS[int(rng.integers(len(VARIANTS)))]
             cost = round(float(np.exp(rng.uniform(np.log(lo), np.log(hi)))), 2)
@@ -217,7 +228,7 @@ def make_catalogue(rng: np.random.Generator, start: dt.date) -> Catalogue:
             )
             rows.append(
                 {
-                    "sku": f"SKU-{code:02d}{i + 1:03d}",
+                    "sku": f"SKU-{code:02d}{i + 1:0{width}d}",
                     "product_name": f"{noun} {variant} {i + 1:02d}",
                     "category": category,
                     "unit_cost": cost,
@@ -366,14 +377,17 @@ class Writer:
     month ends; memory stays bounded by one month of the shop.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, sources: tuple[str, ...] = SOURCES):
         self.out = out
+        self.sources = set(sources)  # the others are generated (same draws) but not written
         self.started: set[Path] = set()
         self.pending: dict[tuple[str, str, str], list[dict[str, np.ndarray]]] = {}
-        for source in SOURCES:
+        for source in sources:
             (out / source).mkdir(parents=True, exist_ok=True)
 
     def add(self, source: str, name: str, columns: dict, encoding: str = "utf-8") -> None:
+        if source not in self.sources:
+            return
         n = max(len(v) for v in columns.values() if isinstance(v, np.ndarray | list))
         if n == 0:
             return
@@ -467,14 +481,21 @@ def allocate_lines(rng: np.random.Generator, start: dt.date, days: int, total: i
     return lines
 
 
-def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END) -> dict[str, int]:
-    """Write the demo shop into out/<source>/; returns row counts per source."""
+def generate(
+    out: Path,
+    order_lines: int,
+    seed: int,
+    end: dt.date = DEFAULT_END,
+    skus: int | None = None,
+    sources: tuple[str, ...] = SOURCES,
+) -> dict[str, int]:
+    """Write the demo shop into out/<source>/ (the sources asked for); row counts per source."""
     rng = np.random.default_rng(seed)
     start = end - dt.timedelta(days=DAYS - 1)
-    cat = make_catalogue(rng, start)
+    cat = make_catalogue(rng, start, skus)
     lines_per_day = allocate_lines(rng, start, DAYS, order_lines)
-    writer = Writer(out)
-    counts = dict.fromkeys(SOURCES, 0)
+    writer = Writer(out, sources)
+    counts = dict.fromkeys(sources, 0)
 
     customers = {p: CustomerBase(DAYS) for p in PLATFORMS}
     order_seq = dict.fromkeys(PLATFORMS, 0)
@@ -676,7 +697,8 @@ def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END)
                     "device": device[order_of_line],
                 },
             )
-            counts["orders"] += n_lines
+            if "orders" in counts:
+                counts["orders"] += n_lines
 
             # ---- stock leaves the warehouses with paid, not cancelled orders
             leaves = paid_ok[order_of_line]
@@ -711,27 +733,33 @@ def generate(out: Path, order_lines: int, seed: int, end: dt.date = DEFAULT_END)
             shipment_seq += len(ridx)
             for rows in (ship_rows, return_rows):
                 writer.add("logistics", f"shipments_{month}.csv", rows)
-            counts["logistics"] += len(idx) + len(ridx)
+            if "logistics" in counts:
+                counts["logistics"] += len(idx) + len(ridx)
 
             # ---- traffic: the platform's own paid-order count, spread over a funnel
             reported = int(paid_ok.sum())
             traffic = _traffic_rows(rng, day, platform, reported, event)
             encoding = "gb18030" if platform in ("tmall", "jd") else "utf-8"  # 生意参谋 exports GBK
             writer.add("traffic", f"{platform}_traffic_{day.year}.csv", traffic, encoding)
-            counts["traffic"] += len(traffic["date"])
+            if "traffic" in counts:
+                counts["traffic"] += len(traffic["date"])
 
         inventory.ship(sold)
         snapshot = _inventory_snapshot(day, d, cat, inventory)
         writer.add("inventory", f"stock_snapshot_{month}.parquet", snapshot)
-        counts["inventory"] += len(snapshot["sku"])
+        if "inventory" in counts:
+            counts["inventory"] += len(snapshot["sku"])
         for row in ads_rows:
             writer.add("ads", f"{row['ad_platform']}_{month}.csv", {k: [v] for k, v in row.items()})
-        counts["ads"] += len(ads_rows)
+        if "ads" in counts:
+            counts["ads"] += len(ads_rows)
         if (day + dt.timedelta(days=1)).month != day.month or d == DAYS - 1:
             writer.flush()
 
-    counts["products"] = _write_products(out, cat)
-    counts["fx_rates"] = _write_fx(out, rng, start, end)
+    if "products" in sources:
+        counts["products"] = _write_products(out, cat)
+    if "fx_rates" in sources:
+        counts["fx_rates"] = _write_fx(out, rng, start, end)
     return counts
 
 
@@ -912,8 +940,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--end", type=dt.date.fromisoformat, default=DEFAULT_END, help="last day")
+    parser.add_argument("--skus", type=int, default=None, help="SKUs in the catalogue (~300)")
+    parser.add_argument(
+        "--sources",
+        type=lambda text: tuple(s.strip() for s in text.split(",") if s.strip()),
+        default=SOURCES,
+        help=f"comma-separated exports to write (default all: {','.join(SOURCES)})",
+    )
     args = parser.parse_args(argv)
-    counts = generate(args.out, args.orders, args.seed, args.end)
+    unknown = set(args.sources) - set(SOURCES)
+    if unknown:
+        parser.error(f"unknown source(s) {', '.join(sorted(unknown))}; known: {', '.join(SOURCES)}")
+    counts = generate(args.out, args.orders, args.seed, args.end, args.skus, args.sources)
     print("demo shop written to", args.out, counts)
 
 

@@ -1,25 +1,32 @@
-"""Serve the dashboards and the Dagster UI (webserver + daemon) until Ctrl-C.
+"""Serve the dashboards and the Dagster UI (webserver + daemon) until stopped.
 
     python -m pipelines.serve [--dashboards-port 8501] [--dagster-port 3000]
 
-Both bind to 127.0.0.1. When either stops, or on Ctrl-C / SIGTERM, both are stopped:
-politely first (SIGINT, as a terminal would), then for good after a grace period.
+Both bind to 127.0.0.1. When either stops, or on Ctrl-C, SIGTERM or SIGHUP, everything
+this started is stopped: politely first (SIGINT, as a terminal would), then for good after
+a grace period, down to the webserver, daemon and code servers `dagster dev` started.
+That holds when `make run` was started in the background from a script (where SIGINT is
+ignored and would be inherited) and when `make` itself is killed.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import os
+import ctypes
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psutil
+
 from pipelines.lib.settings import REPO_ROOT
 
 GRACE_SECONDS = 15
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def commands(dashboards_port: int, dagster_port: int) -> list[list[str]]:
@@ -33,20 +40,36 @@ def commands(dashboards_port: int, dagster_port: int) -> list[list[str]]:
     ]  # fmt: skip
 
 
+def _family(children: list[subprocess.Popen]) -> list[psutil.Process]:
+    """The children and everything they started, whatever session or group it is in."""
+    family = []
+    for child in children:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            parent = psutil.Process(child.pid)
+            family += [parent, *parent.children(recursive=True)]
+    return family
+
+
 def stop(children: list[subprocess.Popen]) -> None:
+    family = _family(children)  # before anyone exits: orphans are reparented and lost
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGINT)
-    deadline = time.monotonic() + GRACE_SECONDS
+    _gone, alive = psutil.wait_procs(family, timeout=GRACE_SECONDS)
+    for process in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    psutil.wait_procs(alive, timeout=5)
     for child in children:
-        try:
-            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            child.kill()  # its own children go with its process group below
-    for child in children:
-        # dagster dev leaves its webserver, daemon and code servers in its session's group
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=1)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this process when `make` (its parent) dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dagster-port", type=int, default=3000)
     args = parser.parse_args(argv)
 
+    def on_signal(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    # before the children start: a handler (unlike an inherited SIG_IGN) is reset to the
+    # default in them, so SIGINT stops them even when `make run` ran in the background
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, on_signal)
+    _die_with_parent()
     children = [
         subprocess.Popen(command, cwd=REPO_ROOT, start_new_session=True)
         for command in commands(args.dashboards_port, args.dagster_port)
@@ -64,18 +95,15 @@ def main(argv: list[str] | None = None) -> int:
         f"Dagster: http://localhost:{args.dagster_port}   (Ctrl-C stops both)",
         flush=True,
     )
-
-    def on_signal(signum, frame) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)  # also when started in the background
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
+        # a second signal while stopping must not leave half the processes behind
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
         stop(children)
     return 0
 

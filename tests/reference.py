@@ -142,8 +142,9 @@ def daily_kpis(exports: Path) -> pl.DataFrame:
         .agg(pl.col("sessions", "visitors").sum())
     )
     kpis = by_day.join(traffic, on=["date", "platform"], how="full", coalesce=True)
+    # a day without orders sold nothing; a day without traffic rows has unknown sessions
     zero = ["orders", "customers", "new_customers", "gross_sales", "discounts", "refunds", "cogs",
-            "logistics_cost", "sessions", "visitors"]  # fmt: skip
+            "logistics_cost"]  # fmt: skip
     kpis = kpis.with_columns(pl.col(zero).fill_null(0))
     sales = pl.col("gross_sales") - pl.col("discounts")
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipelines.adapters import ads, catalog, orders, traffic
+from pipelines.adapters import ads, catalog, orders, pinduoduo, traffic
 from pipelines.adapters.base import Adapter, normalise
 from pipelines.lib.canonical import SPECS
 
 ADAPTERS: tuple[Adapter, ...] = (
     *orders.ADAPTERS,
+    *pinduoduo.ADAPTERS,
     *catalog.ADAPTERS,
     *ads.ADAPTERS,
     *traffic.ADAPTERS,

@@ -36,8 +36,9 @@ What every adapter does the same way:
   customer per order, `{PLACEHOLDER_CUSTOMER_PREFIX}<order id>`: sales KPIs (orders,
   revenue, buyers per day) count it, customer KPIs (new customers, cohorts, repurchase,
   RFM, CAC) leave it out (`placeholder_customer` on /data-health).
-- **Order-level reports** (no SKU) load one line per order with SKU `{ORDER_LEVEL_SKU}`: it
-  has no unit cost, so gross profit counts no cost of goods for it (`order_level`).
+- **Order-level reports** (no SKU) load one line per order with SKU `{ORDER_LEVEL_SKU}`:
+  it counts in shop and platform KPIs and the shop's forecast, never as a SKU (inventory,
+  SKU forecasts); its cost of goods is unknown, which `cogs_coverage` shows (`order_level`).
 - **Reports without a day column** (ads) are spread evenly over the days of their period,
   to the cent and to whole clicks and impressions: period totals stay exact, daily figures
   are an average (`period_report`). A traffic export without a date is rejected with how to

@@ -16,6 +16,13 @@ sell on most days get AutoETS (additive weekly season), Theta and the baseline, 
 fastest movers ARIMA with the festivals too; intermittent SKUs (Syntetos-Boylan: a mean
 interval between sales days above 1.32) get Croston SBA, TSB, ADIDA, IMAPA and the
 baseline, with conformal 80% intervals (those methods have no interval of their own).
+
+A real catalogue holds thousands of SKUs that sold on a handful of days: no model can be
+told apart from another on them, and fitting each one is what made a 5,000-SKU shop take
+minutes. A SKU with fewer than SPARSE_SALE_DAYS selling days gets `RecentRate` (its mean
+daily units over the last RECENT_DAYS days, Poisson 80% interval), computed for all of
+them at once, without a backtest: forecasting cost grows with the series that can be
+forecast, not with every SKU ever sold. The page says how many series each method got.
 """
 
 from __future__ import annotations
@@ -60,6 +67,9 @@ FAST_MOVER_MODELS = ("ARIMA_promo", *SMOOTH_MODELS)
 INTERMITTENT_MODELS = ("CrostonSBA", "TSB", "ADIDA", "IMAPA", BASELINE)
 MIN_BACKTEST_DAYS = 5 * 28  # shorter series get the baseline without a backtest
 MIN_FORECAST_DAYS = 2 * SEASON
+SPARSE_SALE_DAYS = 20  # SKUs selling on fewer days get RECENT_RATE, no model fit
+RECENT_RATE = "RecentRate"
+RECENT_DAYS = 90
 
 # Chinese New Year's day; the holiday window is 10 days before to 7 days after
 CHINESE_NEW_YEAR = {
@@ -200,15 +210,42 @@ def _by_features(series: pl.DataFrame, names: list[str], hold_back: int) -> dict
     """Group series by the calendar regressors that vary in their training days.
 
     A festival that never falls in a series' training data is a column of zeros, which
-    makes ARIMA's regression singular; such columns are left out for that series.
+    makes ARIMA's regression singular; such columns are left out for that series. Worked
+    out for all series at once: counts of festival days over each training window.
     """
+    if not names:
+        return {}
+    # a series is one row per day from its first to its last: training = all but the last
+    # hold_back days
+    windows = (
+        series.filter(pl.col("series").is_in(names))
+        .group_by("series")
+        .agg(pl.col("ds").min().alias("first"), pl.col("ds").max().alias("end"), pl.len())
+        .with_columns(
+            (pl.col("end") - pl.duration(days=hold_back)).alias("last"),
+            (pl.col("len") - hold_back).clip(lower_bound=0).alias("days"),
+        )
+    )
+    span = pd.Series(pd.date_range(series["ds"].min(), series["ds"].max(), freq="D"))
+    calendar = pl.from_pandas(calendar_features(span)).with_columns(
+        pl.Series("ds", span.dt.date.to_list(), dtype=pl.Date)
+    )
+    counted = (
+        windows.join_where(
+            calendar, pl.col("ds") >= pl.col("first"), pl.col("ds") <= pl.col("last")
+        )
+        .group_by("series")
+        .agg(pl.col(c).sum() for c in CALENDAR_COLUMNS)
+    )
+    usable = windows.join(counted, on="series", how="left").with_columns(
+        pl.col(c).fill_null(0) for c in CALENDAR_COLUMNS
+    )
     groups: dict[tuple[str, ...], list[str]] = {}
-    for name in names:
-        days = series.filter(pl.col("series") == name)["ds"].sort()
-        train = days.head(max(0, len(days) - hold_back)).to_pandas()
-        features = calendar_features(pd.Series(pd.to_datetime(train)))
-        usable = tuple(c for c in CALENDAR_COLUMNS if features[c].nunique() > 1)
-        groups.setdefault(usable, []).append(name)
+    order = {name: i for i, name in enumerate(names)}
+    for row in sorted(usable.iter_rows(named=True), key=lambda r: order[r["series"]]):
+        # a feature varies when some but not all training days are festival days
+        key = tuple(c for c in CALENDAR_COLUMNS if 0 < row[c] < row["days"])
+        groups.setdefault(key, []).append(row["series"])
     return groups
 
 
@@ -250,14 +287,19 @@ class ModelGroups:
     intermittent: list[str]
     short: list[str]
     kinds: dict[str, str]
+    sparse: list[str]  # SKUs that sold on too few days for any model: RECENT_RATE
 
 
 def group_series(series: pl.DataFrame) -> ModelGroups:
-    groups = ModelGroups([], [], [], [], [], {})
+    groups = ModelGroups([], [], [], [], [], {}, [])
     for (kind, name), frame in series.group_by("series_type", "series", maintain_order=True):
         groups.kinds[name] = kind
         y = frame["y"].to_numpy()
-        if len(y) < MIN_BACKTEST_DAYS:
+        if len(y) < MIN_FORECAST_DAYS:
+            groups.short.append(name)  # too new for any forecast (none is made)
+        elif kind == "sku" and np.count_nonzero(y) < SPARSE_SALE_DAYS:
+            groups.sparse.append(name)
+        elif len(y) < MIN_BACKTEST_DAYS:
             groups.short.append(name)
         elif kind != "sku":
             groups.revenue.append(name)
@@ -443,6 +485,53 @@ def forecast_ahead(series: pl.DataFrame, choices: dict[str, str], h: int) -> pl.
     return pl.concat(frames) if frames else pl.DataFrame(schema=PREDICTION_SCHEMA)
 
 
+def recent_rate(series: pl.DataFrame, names: list[str], h: int) -> pl.DataFrame:
+    """RECENT_RATE for many sparse SKUs at once: the mean daily units of the last
+    RECENT_DAYS days (all of them when the series is shorter), flat over the horizon, with
+    the 10% and 90% quantiles of a Poisson demand of that rate as the 80% interval."""
+    from scipy.stats import poisson
+
+    if not names:
+        return pl.DataFrame(schema=PREDICTION_SCHEMA)
+    rates = (
+        series.filter(pl.col("series").is_in(names))
+        .sort("series", "ds")
+        .group_by("series", maintain_order=True)
+        .agg(pl.col("y").tail(RECENT_DAYS).mean().alias("rate"), pl.col("ds").max().alias("end"))
+    )
+    low = poisson.ppf(0.1, rates["rate"].to_numpy())
+    high = poisson.ppf(0.9, rates["rate"].to_numpy())
+    rates = rates.with_columns(
+        pl.Series("yhat_lower", np.nan_to_num(low), dtype=pl.Float64),
+        pl.Series("yhat_upper", np.nan_to_num(high), dtype=pl.Float64),
+    )
+    return (
+        rates.with_columns(pl.int_ranges(1, h + 1).alias("k"))
+        .explode("k")
+        .select(
+            "series",
+            (pl.col("end") + pl.duration(days=pl.col("k"))).cast(pl.Date).alias("date"),
+            pl.lit(RECENT_RATE).alias("model"),
+            pl.col("rate").alias("yhat"),
+            "yhat_lower",
+            "yhat_upper",
+        )
+    )
+
+
+def recent_rate_sd(series: pl.DataFrame, names: list[str]) -> dict[str, float]:
+    """A Poisson demand's daily standard deviation, √rate, for the safety stock."""
+    if not names:
+        return {}
+    rates = (
+        series.filter(pl.col("series").is_in(names))
+        .sort("series", "ds")
+        .group_by("series")
+        .agg(pl.col("y").tail(RECENT_DAYS).mean().sqrt().alias("sd"))
+    )
+    return dict(rates.iter_rows())
+
+
 @dataclass
 class ForecastRun:
     accuracy: pl.DataFrame  # marts.forecast_accuracy (empty when the backtest was reused)
@@ -484,11 +573,17 @@ def run(series: pl.DataFrame, h: int, choices: dict[str, str] | None = None) -> 
             choices |= dict(selected.select("series", "model").iter_rows())
             accuracy.append(table)
             holdout.append(holdout_predictions(cv, selected))
+    sparse = set(groups.sparse)
     lengths = series.group_by("series").len()
     for name, days in lengths.iter_rows():
-        if name not in choices and days >= MIN_FORECAST_DAYS:
+        if name in sparse:
+            choices[name] = RECENT_RATE
+        elif choices.get(name) == RECENT_RATE or (
+            name not in choices and days >= MIN_FORECAST_DAYS
+        ):
             choices[name] = BASELINE  # too short to backtest, or new since the last one
-    future = forecast_ahead(series, {k: v for k, v in choices.items() if k in groups.kinds}, h)
+    fitted = {k: v for k, v in choices.items() if k in groups.kinds and k not in sparse}
+    future = pl.concat([forecast_ahead(series, fitted, h), recent_rate(series, groups.sparse, h)])
     table = pl.concat(accuracy) if accuracy else pl.DataFrame(schema=ACCURACY_SCHEMA)
     table = table.with_columns(
         pl.col("series").replace_strict(groups.kinds, return_dtype=pl.String).alias("series_type")

@@ -1,5 +1,6 @@
 """`make run`'s last step: both UIs come up on localhost and Ctrl-C stops every process."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,6 +10,7 @@ import time
 import urllib.request
 
 import psutil
+import pytest
 
 from pipelines.lib.settings import REPO_ROOT, Settings
 
@@ -62,3 +64,44 @@ def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings) -
         pid for pid in family if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"
     ]
     assert alive == []
+
+
+@pytest.mark.parametrize("how", ["sighup_with_sigint_ignored", "make_killed"])
+def test_everything_make_run_started_stops_when_it_is_stopped(demo_build: Settings, how) -> None:
+    """Started in the background from a script (SIGINT ignored), stopped by SIGHUP; or the
+    `make` above it killed outright: no webserver, daemon or port is left behind."""
+    dash, dagster = free_port(), free_port()
+    env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home),
+           "DAGSTER_HOME": str(demo_build.dagster_home)}  # fmt: skip
+    serve_cmd = (f"{sys.executable} -m pipelines.serve --dashboards-port {dash} "
+                 f"--dagster-port {dagster}")  # fmt: skip
+    # like `make run &` in a script: the background job inherits an ignored SIGINT; the
+    # shell stays the parent (as make is), so killing it is killing make
+    parent = subprocess.Popen(
+        ["bash", "-c", f"{serve_cmd}; true"], cwd=REPO_ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
+    try:
+        assert wait_for(f"http://127.0.0.1:{dagster}/server_info") == 200
+        assert wait_for(f"http://127.0.0.1:{dash}/_stcore/health") == 200
+        [serve] = psutil.Process(parent.pid).children()
+        family = [serve, *serve.children(recursive=True)]
+        assert len(family) >= 4
+        if how == "make_killed":
+            parent.kill()
+        else:
+            serve.send_signal(signal.SIGHUP)
+        _gone, alive = psutil.wait_procs(family, timeout=60)
+        assert not alive, [p.cmdline() for p in alive]
+    finally:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            for process in psutil.Process(parent.pid).children(recursive=True):
+                process.kill()
+        parent.kill()
+        parent.wait(timeout=10)
+    for port in (dash, dagster):  # the next `make run` can start: nobody listens there
+        with socket.socket() as sock:
+            # as the servers do: connections of the test itself may linger in TIME_WAIT
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", port))

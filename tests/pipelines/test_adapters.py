@@ -53,6 +53,7 @@ def test_every_fixture_is_identified_as_its_own_format() -> None:
         "tmall_order_report.csv": "tmall_order_report",
         "douyin_orders.csv": "douyin_orders",
         "jd_pop_orders.csv": "jd_pop_orders",
+        "pinduoduo_orders.csv": "pinduoduo_orders",
         "shopify_orders_export.csv": "shopify_orders",
         "amazon_all_orders.txt": "amazon_all_orders",
         "google_ads_excel_csv.csv": "google_ads_campaigns",
@@ -144,6 +145,43 @@ def test_douyin_ids_masked_buyers_and_refunds(home: Settings) -> None:
     assert (refunded["status"], refunded["refund_amount"]) == ("refunded", Decimal("49.9"))
     assert (unpaid["status"], unpaid["paid_ts"], unpaid["sku"]) == ("pending", None, "3589")
     assert unpaid["region"] is None  # `-` is no value
+
+
+def test_pinduoduo_platform_discounts_refunds_and_paid_days(home: Settings) -> None:
+    import datetime as dt
+
+    summary = load(home, "orders", "pinduoduo_orders.csv")
+    assert [(f.status, f.rows_read, f.rows_loaded) for f in summary.files] == [("loaded", 5, 5)]
+    rows = {r["order_id"][-1]: r for r in raw(home, "orders", "order_id")}
+    canonical = [
+        (r["platform"], r["customer_id"], r["status"], r["sku"], r["quantity"],
+         r["unit_price"], r["discount"], r["refund_amount"], r["paid_ts"])
+        for r in rows.values()
+    ]  # fmt: skip
+    assert canonical == [
+        # 平台优惠 3.00 and 多多支付立减 1.00 are the platform's: the shop's discount is 5.00
+        ("pinduoduo", "anonymous:250618-100000000000001", "delivered", "TEA-RED-250", 2,
+         Decimal("29.9"), Decimal("5"), Decimal("0"), dt.datetime(2025, 6, 18, 12, 15)),
+        # 未发货，退款成功: the whole line back; no spec code, so the product code
+        ("pinduoduo", "anonymous:250618-100000000000002", "refunded", "TEA", 1,
+         Decimal("29.9"), Decimal("0"), Decimal("29.9"), dt.datetime(2025, 6, 18, 13, 0)),
+        # no 成交时间: paid on the order number's day (00:00 Shanghai); 退款中 is no refund yet
+        ("pinduoduo", "anonymous:250619-100000000000003", "shipped", "TEA-GRN-100", 3,
+         Decimal("29.9"), Decimal("10"), Decimal("0"), dt.datetime(2025, 6, 18, 16, 0)),
+        ("pinduoduo", "anonymous:250619-100000000000004", "cancelled", "TEA-GRN-100", 1,
+         Decimal("29.9"), Decimal("0"), Decimal("0"), None),
+        ("pinduoduo", "anonymous:250620-100000000000005", "delivered", "CUP-W", 1,
+         Decimal("19.9"), Decimal("0"), Decimal("0"), dt.datetime(2025, 6, 20, 0, 30)),
+    ]  # fmt: skip
+    assert rows["4"]["order_ts"] == dt.datetime(2025, 6, 18, 16, 0)  # cancelled: the id's day
+    # the shop's net revenue of valid orders: 54.80 + 0 + 79.70 + 19.90 (shipping left out)
+    valid = [r for r in rows.values() if r["status"] != "cancelled"]
+    net = sum(r["quantity"] * r["unit_price"] - r["discount"] - r["refund_amount"] for r in valid)
+    assert net == Decimal("154.4")
+    warnings = {w["kind"]: w["rows"] for w in query(home, "select * from audit.load_warnings")}
+    assert warnings == {
+        "placeholder_customer": 5, "amounts_disagree": 1, "paid_day_from_order_id": 1
+    }  # fmt: skip
 
 
 def test_jd_order_amount_repeated_per_row_is_used_once(home: Settings) -> None:

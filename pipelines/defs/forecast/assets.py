@@ -137,6 +137,9 @@ def forecasts(
     selected = accuracy.filter(pl.col("is_selected")) if not accuracy.is_empty() else accuracy
     error_sd = dict(selected.select("series", "error_sd").fill_null(0).iter_rows()) if (
         not selected.is_empty()) else {}  # fmt: skip
+    # SKUs too sparse for a model: the daily spread of a Poisson demand at their rate
+    sparse = [name for name, model in result.choices.items() if model == forecast.RECENT_RATE]
+    error_sd |= forecast.recent_rate_sd(series, sparse)
     units = forecast_rows.filter((pl.col("kind") == "future") & (pl.col("series_type") == "sku"))
     risk = forecast.inventory_risk(
         units, on_hand, error_sd, settings.lead_time_days, settings.service_level
@@ -156,7 +159,8 @@ def forecasts(
     yield dg.MaterializeResult(
         asset_key=ACCURACY,
         metadata={"backtest_ran": backtest, "seconds": round(seconds, 1),
-                  "series": len(result.choices), **summary},
+                  "series": len(result.choices), "series_by_recent_rate": len(sparse),
+                  **summary},
     )  # fmt: skip
     yield dg.MaterializeResult(
         asset_key=FORECAST,
