@@ -1,6 +1,6 @@
 """`make bench`: time `make pipeline` on a generated shop and report its peak memory.
 
-    python -m pipelines.bench [--orders N] [--seed S] [--keep]
+    python -m pipelines.bench [--orders N] [--seed S] [--skus N] [--sources a,b] [--keep]
 
 Generates N order lines (default 1,000,000) into a temporary SHOPKPI_HOME, then runs
 the build exactly as `make pipeline` does (`python -m pipelines.cli build`) in a child
@@ -10,7 +10,8 @@ writes the same as JSON into bench-results/ (not committed).
 
 Then it times the forecasts on their own, as the weekly run does them: the full backtest
 (model choice per series) and the forecast ahead, for every SKU, category and the shop,
-with the accuracy the targets are about.
+with the accuracy the targets are about. `--skus` and `--sources` make the shop a real
+catalogue (thousands of SKUs, most sold a few times) with only some exports.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,6 +94,7 @@ def time_forecasts(warehouse: Path) -> dict[str, float | int | str]:
         "all_mase_gain_vs_baseline": round(1 - shop["mase"] / shop["baseline_mase"], 3),
         "sku_mean_mase": round(skus["mase"].mean(), 3),
         "sku_mean_baseline_mase": round(skus["baseline_mase"].mean(), 3),
+        "series_by_method": dict(sorted(Counter(run.choices.values()).items())),
     }
 
 
@@ -100,20 +103,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=1_000_000, help="order lines to generate")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the temporary SHOPKPI_HOME")
+    parser.add_argument("--skus", type=int, default=None, help="SKUs in the catalogue (~300)")
+    parser.add_argument(
+        "--sources",
+        type=lambda text: tuple(s.strip() for s in text.split(",") if s.strip()),
+        default=SOURCES,
+        help="comma-separated exports the shop has (default all)",
+    )
     args = parser.parse_args(argv)
 
     home = Path(tempfile.mkdtemp(prefix="shopkpi-bench-"))
     inbox = home / "inbox"
     started = time.perf_counter()
-    demo.generate(inbox, args.orders, args.seed)
+    demo.generate(inbox, args.orders, args.seed, skus=args.skus, sources=args.sources)
     generate_seconds = time.perf_counter() - started
-    input_bytes = sum(p.stat().st_size for s in SOURCES for p in (inbox / s).iterdir())
+    input_bytes = sum(p.stat().st_size for s in args.sources for p in (inbox / s).iterdir())
 
     env = {**os.environ, "SHOPKPI_HOME": str(home), "DAGSTER_HOME": str(home / "dagster_home")}
     wall, peak, code = run_measured([sys.executable, "-m", "pipelines.cli", "build"], env)
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "order_lines": args.orders,
+        "skus": args.skus or "~300",
+        "sources": ",".join(args.sources),
         "input_mb": round(input_bytes / 1e6, 1),
         "generate_seconds": round(generate_seconds, 1),
         "pipeline_seconds": round(wall, 1),
@@ -127,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result, indent=2))
     out = REPO_ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / f"pipeline-{args.orders}.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = f"pipeline-{args.orders}" + (f"-{args.skus}skus" if args.skus else "")
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     if args.keep:
         print(f"kept {home}")
     else:

@@ -43,6 +43,9 @@ class Column:
     allowed: tuple[str, ...] = ()  # for kind "code"
     min_value: float | None = None  # for numeric kinds
     positive: bool = False  # strictly greater than zero
+    # a timestamp written as a bare date means the end of that local day (a promised
+    # delivery "by 2025-03-05" is kept by a parcel delivered that afternoon)
+    date_means_end_of_day: bool = False
 
 
 def opt(name: str, kind: str, **kw) -> Column:
@@ -165,7 +168,7 @@ SPECS: dict[str, SourceSpec] = {
                 opt("warehouse", "text"),
                 Column("direction", "code", allowed=SHIPMENT_DIRECTIONS),
                 Column("ship_ts", "timestamp"),
-                opt("promised_ts", "timestamp"),
+                opt("promised_ts", "timestamp", date_means_end_of_day=True),
                 opt("delivered_ts", "timestamp"),
                 opt("region", "text"),
                 opt("weight_kg", "float", min_value=0),

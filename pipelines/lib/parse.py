@@ -152,6 +152,9 @@ def _parse_column(column: Column, timezone: str) -> tuple[pl.Expr, pl.Expr]:
         if column.kind == "int":
             value = pl.when(as_float == as_float.round(0)).then(value)
     elif column.kind == "timestamp":
+        if column.date_means_end_of_day:
+            bare_date = text.str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
+            text = pl.when(bare_date).then(text + " 23:59:59.999999").otherwise(text)
         value = _timestamp(text, timezone)
     elif column.kind == "date":
         value = _date(text)

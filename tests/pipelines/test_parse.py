@@ -145,3 +145,17 @@ def test_local_times_a_clock_change_skips_or_repeats_load_as_zoneinfo_reads_them
     assert parsed.good["paid_ts"].to_list() == [expected]
     # the clock-change rows are counted for a load warning; an ordinary time is not
     assert parsed.dst_rows == ({} if zone == "Asia/Kolkata" else {"paid_ts": 1})
+
+
+def test_a_promised_date_without_a_time_means_the_end_of_that_local_day() -> None:
+    frame = pl.DataFrame(
+        {"shipment_id": ["s1", "s2"], "order_id": ["o1", "o2"], "carrier": ["c", "c"],
+         "direction": ["outbound", "outbound"], "ship_ts": ["2025-03-01 10:00"] * 2,
+         "promised_ts": ["2025-03-05", "2025-03-05 12:00"], "cost": ["1", "1"],
+         "currency": ["BRL", "BRL"]}
+    )  # fmt: skip
+    parsed = parse_rows(frame, SPECS["logistics"], "America/Sao_Paulo")
+    assert parsed.good["promised_ts"].to_list() == [
+        dt.datetime(2025, 3, 6, 2, 59, 59, 999_999),  # 23:59:59.999999 at UTC-3
+        dt.datetime(2025, 3, 5, 15, 0),  # a time given stays that time
+    ]
