@@ -48,8 +48,8 @@ converted as (
         {{ to_reporting('order_lines.discount', 'line_fx.rate') }} as discounts,
         {{ to_reporting('order_lines.refund_amount', 'line_fx.rate') }} as refunds,
         {{ to_reporting('products.unit_cost', 'cost_fx.rate') }} as unit_cost,
-        -- a refunded line's goods came back: its cost of goods is known to be 0
-        order_lines.status = 'refunded' or products.unit_cost is not null as has_unit_cost
+        -- the products export gives this SKU's unit cost (without it, cogs is unknown)
+        products.unit_cost is not null as has_unit_cost
     from order_lines
     left join fx as line_fx
         on

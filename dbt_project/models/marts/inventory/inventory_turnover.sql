@@ -28,7 +28,7 @@ sales as (
         {{ month_start('paid_date') }} as turnover_month,
         sku,
         sum(quantity) as units_sold,
-        -- a SKU without a unit cost has unknown cogs (refunded lines alone are known: 0)
+        -- a SKU without a unit cost in the products export has unknown cogs
         case when bool_and(has_unit_cost) then sum(cogs) end as cogs
     from order_lines
     group by {{ month_start('paid_date') }}, sku

@@ -22,6 +22,12 @@ campaigns as (
 
 ),
 
+sources_present as (
+
+    select * from {{ ref('int_sources_present') }}
+
+),
+
 spend_days as (
 
     select
@@ -64,20 +70,28 @@ joined as (
         coalesce(spend_days.spend, 0) as spend,
         coalesce(spend_days.impressions, 0) as impressions,
         coalesce(spend_days.clicks, 0) as clicks,
-        coalesce(attributed_days.attributed_orders, 0) as attributed_orders,
-        coalesce(attributed_days.attributed_revenue, 0) as attributed_revenue,
+        -- without an orders export nothing can be attributed: unknown, not 0
+        case
+            when sources_present.has_orders then coalesce(attributed_days.attributed_orders, 0)
+        end as attributed_orders,
+        case
+            when sources_present.has_orders then coalesce(attributed_days.attributed_revenue, 0)
+        end as attributed_revenue,
         -- a day with spend and no attributed order made no profit (0); unknown stays NULL
         case
-            when attributed_days.campaign_id is null then 0
+            when sources_present.has_orders and attributed_days.campaign_id is null then 0
             else attributed_days.attributed_gross_profit
         end as attributed_gross_profit,
-        coalesce(attributed_days.new_customers, 0) as new_customers
+        case
+            when sources_present.has_orders then coalesce(attributed_days.new_customers, 0)
+        end as new_customers
     from spend_days
     full outer join attributed_days
         on
             spend_days.campaign_date = attributed_days.campaign_date
             and spend_days.ad_platform = attributed_days.ad_platform
             and spend_days.campaign_id = attributed_days.campaign_id
+    cross join sources_present
 
 ),
 
