@@ -47,10 +47,11 @@ def begin(
     missing = data.missing_sources()
     if main_source in missing:
         st.info(missing_export_note(main_source, lang()))
-        st.stop()
     for source in also_uses:
         if source in missing:
             st.caption("ⓘ " + missing_export_note(source, lang()))
+    if main_source in missing:
+        st.stop()  # nothing of this page can be shown without its main export
     return PageContext(chosen, info["reporting_currency"], tz, built)
 
 
