@@ -19,6 +19,10 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 DASH_PORT ?= 8501
 DAGSTER_PORT ?= 3000
 BENCH_ORDERS ?= 1000000
+# a real catalogue: many SKUs, most sold a few times, a marketplace shop's exports only
+BENCH_CATALOGUE_ORDERS ?= 200000
+BENCH_SKUS ?= 10000
+BENCH_SOURCES ?= orders,logistics,products,fx_rates
 
 .PHONY: help setup run pipeline demo test test-slow lint format docs bench bench-pages screenshot browser-deps clean
 
@@ -67,8 +71,10 @@ docs: setup ## build the dbt docs site (every model and column described) into S
 	mkdir -p $(SHOPKPI_HOME)/docs && cp dbt_project/target/static_index.html $(SHOPKPI_HOME)/docs/dbt-docs.html
 	@echo "open $(SHOPKPI_HOME)/docs/dbt-docs.html"
 
-bench: setup ## time `make pipeline` on a generated shop (BENCH_ORDERS order lines)
+bench: setup ## time `make pipeline` on a generated shop (BENCH_ORDERS lines), then a real catalogue
 	$(PY) -m pipelines.bench --orders $(BENCH_ORDERS)
+	$(PY) -m pipelines.bench --orders $(BENCH_CATALOGUE_ORDERS) --skus $(BENCH_SKUS) \
+	  --sources $(BENCH_SOURCES)
 
 browser-deps: ## Debian's headless Chromium and CJK fonts, for page tests and screenshots
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \

@@ -211,6 +211,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Stock-out dates and reorder quantities from the forecast",
         "zh": "查看基于预测的缺货日期与补货量",
     },
+    "forecast_methods": {"en": "{kind} forecast by: {counts}", "zh": "{kind}的预测方法：{counts}"},
+    "recent_rate_note": {
+        "en": "RecentRate: SKUs that sold on fewer than 20 days, too few to tell models apart, "
+        "are forecast at their mean daily units of the last 90 days (Poisson 80% interval), "
+        "without a backtest.",
+        "zh": "RecentRate：销售天数少于 20 天的 SKU 无法可靠地比较模型，按其最近 90 天的日均销量预测"
+        "（泊松 80% 区间），不做回测。",
+    },
     "no_forecast": {
         "en": "No forecast yet: it needs at least two weeks of sales history.",
         "zh": "暂无预测：至少需要两周的销售历史。",

@@ -35,6 +35,14 @@ if skus.height:
           share=f"{(skus['mase'] <= skus['baseline_mase']).mean():.0%}")
     )  # fmt: skip
 
+# how each kind of series is forecast: SKUs that sold on too few days get a rate, no model
+methods = series_list.group_by("series_type", "model").len().sort("series_type", "len")
+for kind_name, models in methods.group_by("series_type", maintain_order=True):
+    counts = ", ".join(f"{m} {n:,}" for m, n in models.select("model", "len").iter_rows())
+    st.caption(t("forecast_methods", kind=t(f"series_{kind_name[0]}"), counts=counts))
+if "RecentRate" in set(series_list["model"]):
+    st.caption(t("recent_rate_note"))
+
 kinds = [k for k in ("all", "category", "sku") if k in set(series_list["series_type"])]
 kind = st.segmented_control(
     t("series_type"), kinds, default=kinds[0], format_func=lambda k: t(f"series_{k}"),
