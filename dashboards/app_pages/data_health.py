@@ -12,8 +12,18 @@ from dashboards import data
 from dashboards.i18n import LABELS, lang, t
 from pipelines.lib.canonical import missing_export_note
 from pipelines.lib.settings import Settings, SettingsError
+from pipelines.lib.translate import to_chinese
 
 st.title(t("data_health"))
+
+
+def in_ui_language(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The pipeline's English messages, in Chinese when the UI speaks Chinese."""
+    if lang() != "zh" or frame.is_empty() or column not in frame.columns:
+        return frame
+    return frame.with_columns(pl.col(column).map_elements(to_chinese, return_dtype=pl.String))
+
+
 try:
     settings = Settings.from_env()
 except SettingsError as err:  # a mistyped shopkpi.toml: say so, show the rest
@@ -104,7 +114,7 @@ st.dataframe(
 
 st.subheader(t("files"))
 st.caption(t("files_note"))
-files = data.file_loads()
+files = in_ui_language(data.file_loads(), "message")
 if "adapter" in files.columns:  # a publish older than the adapters has no such column
     files = files.with_columns(
         pl.when(pl.col("status").is_in(["loaded", "partial"]))
@@ -164,7 +174,7 @@ if files.height and "adapter" in files.columns:
             "rows_skipped": t("rows_skipped"),
         },
     )  # fmt: skip
-warnings = data.load_warnings()
+warnings = in_ui_language(data.load_warnings(), "message")
 if warnings.is_empty():
     st.write(t("no_load_warnings"))
 else:
@@ -185,7 +195,7 @@ else:
 
 st.subheader(t("quarantine"))
 st.caption(t("quarantine_note"))
-quarantined = data.quarantined_rows()
+quarantined = in_ui_language(data.quarantined_rows(), "reason")
 if quarantined.is_empty():
     st.write(t("none"))
 else:

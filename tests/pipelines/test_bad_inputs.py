@@ -5,6 +5,7 @@ or is left waiting, how many rows go where, and the reason a person would read.
 """
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from pipelines.lib.ingest import ingest_source
 from pipelines.lib.settings import REPO_ROOT, Settings
+from pipelines.lib.translate import to_chinese
 from pipelines.lib.warehouse import connect, ensure_schemas
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bad_inputs"
@@ -51,6 +53,12 @@ def test_bad_input(case: dict, home: Settings) -> None:
         reasons = [r[0] for r in con.execute("select reason from audit.quarantine").fetchall()]
     assert raw_rows == outcome.rows_loaded
     assert len(reasons) == outcome.rows_quarantined
+    # /data-health in Chinese: every part of every row's reason has its Chinese wording
+    for reason in reasons:
+        chinese = to_chinese(reason)
+        assert all(re.search(r"[\u4e00-\u9fff]", part) for part in chinese.split("；")), (
+            reason, chinese,
+        )  # fmt: skip
     if case["outcome"] == "rejected":
         assert case["reason"] in outcome.message
         kept = home.quarantine / source / case["file"]
