@@ -69,9 +69,9 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "期间毛利 / 期间净销售额（只算毛利已知的日期，按合计计算）。",
     },
     "returning_help": {
-        "en": "Buyers with a valid order on a day that was not their first order, summed over "
-        "days (customers − new_customers per day).",
-        "zh": "当天有有效订单但并非首单的买家数，按天加总（每日买家数 − 新客数）。",
+        "en": "Named buyers with a valid order on a day after their first order's day, summed "
+        "over days; buyers an export masks are neither new nor returning.",
+        "zh": "首单日之后某天有有效订单的具名买家数，按天加总；被导出隐藏的买家既不算新客也不算老客。",
     },
     "returning_label": {"en": "Returning buyers (daily sum)", "zh": "老客数（按天加总）"},
     # marketing

@@ -89,7 +89,7 @@ def period_value(frame: pl.DataFrame, kpi: Kpi) -> float | None:
     if frame.is_empty():
         return None
     if kpi.column == "returning":
-        return known_sum(frame["customers"] - frame["new_customers"])
+        return known_sum(frame["returning_customers"])
     if kpi.numerator is None:
         return known_sum(frame[kpi.column])
     sums = {

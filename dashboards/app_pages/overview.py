@@ -55,8 +55,8 @@ right.altair_chart(charts.daily_trend(frame, "orders", t("orders_trend"), ""), w
 
 weekly = (
     frame.group_by_dynamic("date", every="1w")
-    .agg(pl.col("new_customers").sum(), (pl.col("customers") - pl.col("new_customers")).sum())
-    .rename({"new_customers": t("new_buyers"), "customers": t("returning_buyers")})
+    .agg(pl.col("new_customers").sum(), pl.col("returning_customers").sum())
+    .rename({"new_customers": t("new_buyers"), "returning_customers": t("returning_buyers")})
 )
 st.altair_chart(charts.stacked_weeks(weekly, t("new_vs_returning")), width="stretch")
 

@@ -246,7 +246,7 @@ def test_marketplace_brl_by_hand(shop) -> None:
          "cogs": 40, "cogs_coverage": 1.0, "logistics_cost": 15, "gross_profit": 35},
         # M2 (paid 00:05), M3 (X-NOVO: no unit cost), M4 (refunded: goods came back)
         {"date": dt.date(2025, 3, 2), "platform": "mercadolivre", "orders": 3, "customers": 3,
-         "new_customers": 2, "gross_sales": 230, "discounts": 0, "refunds": 30,
+         "new_customers": 2, "returning_customers": 1, "gross_sales": 230, "discounts": 0, "refunds": 30,
          "net_revenue": 200, "cogs": 70, "net_revenue_with_cost": 120, "cogs_coverage": 0.6,
          "logistics_cost": 52, "gross_profit": 78, "sessions": None},
     ])  # fmt: skip
@@ -305,7 +305,7 @@ def test_tmall_order_report_only_by_hand(shop) -> None:
     assert_rows(kpis, [
         # three paid orders, one never paid; buyers unnamed: placeholders, never new customers
         {"date": dt.date(2020, 2, 21), "platform": "tmall", "orders": 3, "customers": 3,
-         "new_customers": 0, "gross_sales": 328.8, "refunds": 90, "net_revenue": 238.8,
+         "new_customers": 0, "returning_customers": 0, "gross_sales": 328.8, "refunds": 90, "net_revenue": 238.8,
          "aov": 109.6, "cogs": None, "gross_profit": None, "sessions": None},
     ])  # fmt: skip
     assert rows(settings, "select count(*) as n from marts.inventory_turnover") == [{"n": 0}]

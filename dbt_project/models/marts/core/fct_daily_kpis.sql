@@ -29,6 +29,10 @@ order_days as (
         count(*) as orders,
         count(distinct customer_id) as customers,
         sum(case when is_first_order then 1 else 0 end) as new_customers,
+        -- named buyers whose first order was on an earlier day (a masked buyer is no one's
+        -- returning customer)
+        count(distinct case when not is_placeholder_customer then customer_id end)
+        - sum(case when is_first_order then 1 else 0 end) as returning_customers,
         sum(gross_sales) as gross_sales,
         sum(discounts) as discounts,
         sum(refunds) as refunds,
@@ -71,6 +75,9 @@ joined as (
             when sources_present.has_orders then coalesce(order_days.new_customers, 0)
         end as new_customers,
         case
+            when sources_present.has_orders then coalesce(order_days.returning_customers, 0)
+        end as returning_customers,
+        case
             when sources_present.has_orders then coalesce(order_days.gross_sales, 0)
         end as gross_sales,
         case
@@ -112,6 +119,7 @@ final as (
         orders,
         customers,
         new_customers,
+        returning_customers,
         gross_sales,
         discounts,
         refunds,
