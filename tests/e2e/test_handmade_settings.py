@@ -144,3 +144,42 @@ def test_repurchase_and_the_reporting_currency_shown(built) -> None:
     else:
         assert cohorts == [(D(2025, 2, 1), 1, 1), (D(2025, 3, 1), 3, 1)]
     assert shown == SETTINGS[setting][:2]
+
+
+def marts_of(settings: Settings) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(settings.published), read_only=True) as con:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "and table_name not in ('sales_forecast', 'forecast_accuracy', 'inventory_risk')"
+        ).fetchall()]  # fmt: skip
+        return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
+
+
+def test_a_new_reporting_currency_rebuilds_every_mart_as_a_fresh_home_would(tmp_path) -> None:
+    from tests.conftest import use_home
+
+    saved = {k: os.environ.get(k) for k in ("SHOPKPI_HOME", "DAGSTER_HOME")}
+    rates = "date,currency,rate\n2025-02-27,CNY,0.14\n2025-02-27,USD,1\n"
+    try:
+        # a home that reported in CNY for a while, then switches to USD
+        switched = use_home(tmp_path / "switched")
+        fill_inbox(switched, HANDMADE_SHOP)
+        assert cli.build(switched) == 0
+        (switched.home / "shopkpi.toml").write_text('reporting_currency = "USD"\n', "utf-8")
+        (switched.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
+        switched = Settings.from_env()
+        assert cli.build(switched) == 0
+        # a fresh home that reports in USD from the start, with the same files
+        fresh = use_home(tmp_path / "fresh")
+        (fresh.home / "shopkpi.toml").write_text('reporting_currency = "USD"\n', "utf-8")
+        fill_inbox(fresh, HANDMADE_SHOP)
+        (fresh.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
+        fresh = Settings.from_env()
+        assert cli.build(fresh) == 0
+        assert marts_of(Settings(home=tmp_path / "switched")) == marts_of(fresh)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -160,3 +160,31 @@ def test_series_end_on_the_last_day_every_active_platform_reported() -> None:
     shop = series.filter(pl.col("series") == "ALL").sort("ds")
     assert shop["y"].to_list()[-2:] == [30.0, 30.0]
     assert shop.height == 62  # from the first sale anywhere (08-31) to 10-31
+
+
+def test_an_order_level_export_feeds_the_shop_series_never_a_sku_or_category() -> None:
+    days = [START + dt.timedelta(days=d) for d in range(3)]
+    sales = pl.DataFrame({
+        "sales_date": days * 2,
+        "platform": ["tmall"] * 6,
+        "sku": [None] * 3 + ["MUG-1"] * 3,  # order-level lines have no SKU
+        "category": [None] * 3 + ["厨房"] * 3,
+        "units": [1, 1, 1, 2, 2, 2],
+        "net_revenue": [100.0, 100.0, 100.0, 10.0, 10.0, 10.0],
+    })  # fmt: skip
+    series = forecast.build_series(sales)
+    assert set(series["series"]) == {"ALL", "MUG-1", "厨房"}
+    assert series.filter(pl.col("series") == "ALL")["y"].to_list() == [110.0] * 3
+    assert series.filter(pl.col("series") == "厨房")["y"].to_list() == [10.0] * 3
+
+
+def test_a_sku_that_sold_on_few_days_gets_its_recent_rate_without_a_model() -> None:
+    values = np.zeros(200)
+    values[[20, 90, 150, 170, 190]] = [1, 2, 1, 3, 2]  # five selling days: too few to model
+    run = forecast.run(series_of(values), h=28)
+    ahead = future(run)
+    assert run.choices == {"S1": forecast.RECENT_RATE} and run.accuracy.is_empty()
+    assert set(ahead["model"]) == {forecast.RECENT_RATE} and ahead.height == 28
+    # the last 90 days held 1 + 3 + 2 units: 6 / 90 a day, every day of the horizon
+    assert ahead["yhat"].to_list() == pytest.approx([6 / 90] * 28)
+    assert (ahead["yhat_lower"] <= ahead["yhat"]).all() and (ahead["yhat_upper"] >= 0).all()
