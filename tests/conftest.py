@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -26,6 +27,20 @@ def use_home(home: Path) -> Settings:
     settings = Settings.from_env()
     settings.ensure_dirs()
     return settings
+
+
+@contextmanager
+def kept_home_environment() -> Iterator[None]:
+    """SHOPKPI_HOME and DAGSTER_HOME as they were before the block: no leak to later tests."""
+    saved = {k: os.environ.get(k) for k in ("SHOPKPI_HOME", "DAGSTER_HOME")}
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def fill_inbox(settings: Settings, exports: Path) -> None:
@@ -64,14 +79,9 @@ def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> Iterator[Settings]:
     """A warehouse built once from the small demo shop; tests only read it."""
-    saved = {k: os.environ.get(k) for k in ("SHOPKPI_HOME", "DAGSTER_HOME")}
-    settings = use_home(tmp_path_factory.mktemp("demo_home"))
-    fill_inbox(settings, demo_exports)
-    result = run_build()
-    assert result.success, "the demo build failed"
-    yield settings
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with kept_home_environment():
+        settings = use_home(tmp_path_factory.mktemp("demo_home"))
+        fill_inbox(settings, demo_exports)
+        result = run_build()
+        assert result.success, "the demo build failed"
+        yield settings

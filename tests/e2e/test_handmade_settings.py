@@ -11,7 +11,6 @@ in its own currency. The test multiplies by the rates and adds up per day and pl
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from decimal import Decimal
 
@@ -20,7 +19,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.lib.settings import Settings
-from tests.conftest import HANDMADE_SHOP, fill_inbox
+from tests.conftest import HANDMADE_SHOP, fill_inbox, kept_home_environment
 
 D = dt.date
 SETTINGS = {
@@ -91,25 +90,20 @@ def built(request, tmp_path_factory):
 
     setting = request.param
     zone, currency, cny, usd = SETTINGS[setting]
-    saved = {k: os.environ.get(k) for k in ("SHOPKPI_HOME", "DAGSTER_HOME")}
-    settings = use_home(tmp_path_factory.mktemp(setting))
-    (settings.home / "shopkpi.toml").write_text(
-        f'timezone = "{zone}"\nreporting_currency = "{currency}"\n', encoding="utf-8"
-    )
-    settings = Settings.from_env()
-    fill_inbox(settings, HANDMADE_SHOP)
-    for path in settings.inbox_for("fx_rates").iterdir():
-        path.unlink()  # the sample's rates are to CNY: this shop reports in another currency
-    (settings.inbox_for("fx_rates") / "rates.csv").write_text(
-        f"date,currency,rate\n2025-02-27,CNY,{cny}\n2025-02-27,USD,{usd}\n", encoding="utf-8"
-    )
-    assert cli.build(settings) == 0, setting
-    yield setting, settings
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with kept_home_environment():
+        settings = use_home(tmp_path_factory.mktemp(setting))
+        (settings.home / "shopkpi.toml").write_text(
+            f'timezone = "{zone}"\nreporting_currency = "{currency}"\n', encoding="utf-8"
+        )
+        settings = Settings.from_env()
+        fill_inbox(settings, HANDMADE_SHOP)
+        for path in settings.inbox_for("fx_rates").iterdir():
+            path.unlink()  # the sample's rates are to CNY: this shop reports in another currency
+        (settings.inbox_for("fx_rates") / "rates.csv").write_text(
+            f"date,currency,rate\n2025-02-27,CNY,{cny}\n2025-02-27,USD,{usd}\n", encoding="utf-8"
+        )
+        assert cli.build(settings) == 0, setting
+        yield setting, settings
 
 
 def test_daily_kpis_by_hand_in_each_timezone_and_currency(built) -> None:
@@ -158,9 +152,8 @@ def marts_of(settings: Settings) -> dict[str, list[tuple]]:
 def test_a_new_reporting_currency_rebuilds_every_mart_as_a_fresh_home_would(tmp_path) -> None:
     from tests.conftest import use_home
 
-    saved = {k: os.environ.get(k) for k in ("SHOPKPI_HOME", "DAGSTER_HOME")}
     rates = "date,currency,rate\n2025-02-27,CNY,0.14\n2025-02-27,USD,1\n"
-    try:
+    with kept_home_environment():
         # a home that reported in CNY for a while, then switches to USD
         switched = use_home(tmp_path / "switched")
         fill_inbox(switched, HANDMADE_SHOP)
@@ -177,9 +170,3 @@ def test_a_new_reporting_currency_rebuilds_every_mart_as_a_fresh_home_would(tmp_
         fresh = Settings.from_env()
         assert cli.build(fresh) == 0
         assert marts_of(Settings(home=tmp_path / "switched")) == marts_of(fresh)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

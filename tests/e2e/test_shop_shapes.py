@@ -25,6 +25,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.lib.settings import REPO_ROOT, Settings
+from tests.conftest import kept_home_environment
 from tests.dashboards.test_pages import PAGES, open_page
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "platform_exports"
@@ -115,17 +116,10 @@ SHAPES = {
 @contextmanager
 def shop_home(home: Path) -> Iterator[Settings]:
     """SHOPKPI_HOME pointed at `home` for the block, restored after (no leak to later tests)."""
-    saved = {k: os.environ.get(k) for k in ("SHOPKPI_HOME", "DAGSTER_HOME")}
-    os.environ["SHOPKPI_HOME"] = str(home)
-    os.environ["DAGSTER_HOME"] = str(home / "dagster_home")
-    try:
+    with kept_home_environment():
+        os.environ["SHOPKPI_HOME"] = str(home)
+        os.environ["DAGSTER_HOME"] = str(home / "dagster_home")
         yield Settings.from_env()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="module", params=list(SHAPES))
