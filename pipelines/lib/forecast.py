@@ -499,11 +499,13 @@ def recent_rate(series: pl.DataFrame, names: list[str], h: int) -> pl.DataFrame:
         .group_by("series", maintain_order=True)
         .agg(pl.col("y").tail(RECENT_DAYS).mean().alias("rate"), pl.col("ds").max().alias("end"))
     )
-    low = poisson.ppf(0.1, rates["rate"].to_numpy())
-    high = poisson.ppf(0.9, rates["rate"].to_numpy())
+    rate = rates["rate"].to_numpy()
+    # a rate under one a day has a 90% quantile of 0: the band still holds its own mean
+    low = np.minimum(np.nan_to_num(poisson.ppf(0.1, rate)), rate)
+    high = np.maximum(np.nan_to_num(poisson.ppf(0.9, rate)), rate)
     rates = rates.with_columns(
-        pl.Series("yhat_lower", np.nan_to_num(low), dtype=pl.Float64),
-        pl.Series("yhat_upper", np.nan_to_num(high), dtype=pl.Float64),
+        pl.Series("yhat_lower", low, dtype=pl.Float64),
+        pl.Series("yhat_upper", high, dtype=pl.Float64),
     )
     return (
         rates.with_columns(pl.int_ranges(1, h + 1).alias("k"))
