@@ -192,7 +192,9 @@ def test_every_mart_exists_and_the_missing_exports_are_named(shop) -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_and_says_what_is_missing(shop, monkeypatch, page) -> None:
     name, settings = shop
-    for lang in ("zh", "en"):
+    # every shape in Chinese; English once (the demo shop's pages test both languages)
+    languages = ("zh", "en") if name == "tmall_order_report_only" else ("zh",)
+    for lang in languages:
         app = open_page(settings.home, monkeypatch, page, lang)
         assert not app.error, [e.value for e in app.error]
         texts = " ".join([i.value for i in app.info] + [c.value for c in app.caption])
