@@ -149,6 +149,7 @@ def marts_of(settings: Settings) -> dict[str, list[tuple]]:
         return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
 
 
+@pytest.mark.slow  # three full builds: `make test-slow` (make test keeps to its budget)
 def test_a_new_reporting_currency_rebuilds_every_mart_as_a_fresh_home_would(tmp_path) -> None:
     from tests.conftest import use_home
 
