@@ -23,12 +23,16 @@ class PageContext:
 
 
 def begin(
-    title_key: str, main_source: str | None = None, also_uses: tuple[str, ...] = ()
+    title_key: str,
+    main_source: str | None = None,
+    also_uses: tuple[str, ...] = (),
+    shows_without_main: bool = False,
 ) -> PageContext:
     """Title, then either the empty state (and stop) or the freshness caption.
 
-    Without its main source's export the page says which export it needs and stops; each
-    other missing export it uses gets a note naming what that export would add.
+    Without its main source's export the page says which export it needs and stops (or, if
+    it `shows_without_main`, goes on to show what the other sources give); each other
+    missing export it uses gets a note naming what that export would add.
     """
     st.title(t(title_key))
     info = data.build_info()
@@ -50,7 +54,7 @@ def begin(
     for source in also_uses:
         if source in missing:
             st.caption("ⓘ " + missing_export_note(source, lang()))
-    if main_source in missing:
+    if main_source in missing and not shows_without_main:
         st.stop()  # nothing of this page can be shown without its main export
     return PageContext(chosen, info["reporting_currency"], tz, built)
 

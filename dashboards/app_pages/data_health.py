@@ -48,6 +48,7 @@ else:
         schema={"asset": pl.String, "check": pl.String, "passed": pl.Boolean,
                 "severity": pl.String, "blocking": pl.Boolean, "description": pl.String},
     )  # fmt: skip
+    checks = in_ui_language(checks, "description")
     failed = checks.filter(~pl.col("passed"))
     st.markdown(
         f"**{t('checks')}**: "
@@ -57,6 +58,8 @@ else:
     st.dataframe(
         checks,  # failures first
         hide_index=True,
+        # what a check says before its (long, technical) name
+        column_order=("asset", "passed", "severity", "description", "check"),
         column_config={
             "asset": st.column_config.TextColumn(t("check_asset")),
             "check": st.column_config.TextColumn(t("check_name")),

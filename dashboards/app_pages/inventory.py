@@ -9,7 +9,9 @@ from dashboards import aggregate, data, page
 from dashboards.i18n import lang, t
 from dashboards.kpis import definition, english_label, format_value, label
 
-ctx = page.begin("inventory", main_source="inventory", also_uses=("orders", "products"))
+ctx = page.begin(
+    "inventory", main_source="inventory", also_uses=("orders", "products"), shows_without_main=True
+)
 first_month, last_month = ctx.chosen.months()
 st.caption(t("inventory_scope", first=f"{first_month:%Y-%m}", last=f"{last_month:%Y-%m}"))
 months = data.inventory_months(first_month, last_month)
@@ -17,6 +19,23 @@ page.stop_if_empty(months)
 by_sku = aggregate.inventory_by_sku(months)
 by_category = aggregate.inventory_by_category(by_sku)
 docs = data.column_docs("inventory_turnover")
+
+if "inventory" in data.missing_sources():
+    # no stock counts yet: what was sold, per SKU and category, is all there is to show
+    sold_kinds = {"sku": "text", "category": "text", "units_sold": "count", "cogs": "money"}
+    st.subheader(t("by_category"))
+    st.dataframe(
+        by_category.select("category", "units_sold", "cogs"),
+        hide_index=True,
+        column_config=page.columns("inventory_turnover", sold_kinds),
+    )
+    st.subheader(t("by_sku"))
+    st.dataframe(
+        by_sku.select(*sold_kinds).sort("units_sold", descending=True),
+        hide_index=True,
+        column_config=page.columns("inventory_turnover", sold_kinds),
+    )
+    st.stop()
 
 # the whole shop is one more roll-up with the same formulas
 whole = aggregate.inventory_by_category(by_sku.with_columns(pl.lit("all").alias("category")))

@@ -31,8 +31,7 @@ def build_quality_check(source: str) -> dg.AssetChecksDefinition:
         blocking=True,
         description=(
             f"Great Expectations suite raw_{source} on the rows loaded since the last passing "
-            "check: columns, types, required values, ranges, allowed values, and a table that "
-            "Blocking: a failure stops the marts; Data Docs in SHOPKPI_HOME/gx/. An empty "
+            "check: columns, types, required values, ranges and allowed values. Blocking: a failure stops the marts; Data Docs in SHOPKPI_HOME/gx/. An empty "
             "source passes with a note: the marts that need it stay empty."
         ),
     )

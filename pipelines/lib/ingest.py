@@ -49,6 +49,7 @@ class IngestSummary:
     source: str
     files: list[FileOutcome] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # about the folder, not one file
+    notes: list[str] = field(default_factory=list)  # what the analyst should know
 
     def count(self, attr: str) -> int:
         return sum(getattr(f, attr) for f in self.files)
@@ -136,11 +137,13 @@ def _record_file(
     outcome: FileOutcome,
     loaded_at: datetime,
     stored_as: str,
+    read_with: str | None = None,
 ) -> None:
     con.execute(
         "insert into audit.file_loads (load_id, file_name, source, sha256, format, encoding, "
         "rows_read, rows_loaded, rows_quarantined, status, message, loaded_at, stored_as, "
-        "adapter, rows_skipped) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "adapter, rows_skipped, read_with) values "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
             outcome.file_name,
@@ -157,6 +160,7 @@ def _record_file(
             stored_as,
             outcome.adapter,
             outcome.rows_skipped,
+            read_with,
         ],
     )
 
@@ -182,9 +186,19 @@ def _read(path: Path) -> ReadResult:
     return read_export(path, is_header=adapters.looks_like_header)
 
 
-def _export(path: Path, read: ReadResult) -> Export:
-    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    return Export(read.frame, read.preamble, path.name, modified)
+@dataclass(frozen=True)
+class _File:
+    """A file to read: where it is now, and the name it arrived with (an archived copy may
+    carry a suffix that keeps it apart from an earlier file of the same name)."""
+
+    path: Path
+    name: str
+    sha: str
+
+
+def _export(file: _File, read: ReadResult) -> Export:
+    modified = datetime.fromtimestamp(file.path.stat().st_mtime, UTC)
+    return Export(read.frame, read.preamble, file.name, modified)
 
 
 def _unknown_format(read: ReadResult, source: str) -> str:
@@ -212,7 +226,7 @@ class _Converted:
     main_file: str | None = None  # of a pair, the file whose rows the canonical rows are
 
 
-def _convert(path: Path, read: ReadResult, source: str, settings: Settings) -> _Converted:
+def _convert(file: _File, read: ReadResult, source: str, settings: Settings) -> _Converted:
     """Map one file onto the canonical columns of its source, or raise FileRejected."""
     found = adapters.identify(read.frame.columns)
     if found is None:
@@ -228,7 +242,7 @@ def _convert(path: Path, read: ReadResult, source: str, settings: Settings) -> _
         )
     if found.adapter is None:
         return _Converted(read.frame, None)
-    adapted = found.adapter.convert(_export(path, read), settings)
+    adapted = found.adapter.convert(_export(file, read), settings)
     return _Converted(
         adapted.frame, found.adapter.name, adapted.skipped, adapted.warnings, adapted.notes,
         adapted.rejected,
@@ -236,22 +250,22 @@ def _convert(path: Path, read: ReadResult, source: str, settings: Settings) -> _
 
 
 def _pair_converted(
-    settings: Settings, first: tuple[Path, ReadResult], second: tuple[Path, ReadResult]
+    settings: Settings, first: tuple[_File, ReadResult], second: tuple[_File, ReadResult]
 ) -> _Converted:
     """The Taobao order list and its order detail, joined (whichever came first)."""
     by_name = {}
-    for path, read in (first, second):
+    for file, read in (first, second):
         found = adapters.identify(read.frame.columns)
-        by_name[found.adapter.name if found and found.adapter else "?"] = (path, read)
-    (list_path, list_read), (detail_path, detail_read) = (
+        by_name[found.adapter.name if found and found.adapter else "?"] = (file, read)
+    (list_file, list_read), (detail_file, detail_read) = (
         by_name["taobao_order_list"], by_name["taobao_order_detail"]
     )  # fmt: skip
     adapted = convert_taobao_pair(
-        _export(list_path, list_read), _export(detail_path, detail_read), settings
+        _export(list_file, list_read), _export(detail_file, detail_read), settings
     )
     return _Converted(
         adapted.frame, "taobao_order_list+detail", adapted.skipped, adapted.warnings,
-        adapted.notes, adapted.rejected, main_file=detail_path.name,
+        adapted.notes, adapted.rejected, main_file=detail_file.name,
     )  # fmt: skip
 
 
@@ -274,10 +288,90 @@ def _rows_of(frame: pl.DataFrame) -> int:
     return frame[ROW].n_unique() if frame.height else 0
 
 
+@dataclass
+class _Parsed:
+    """A file or a pair read, converted and parsed: what one load writes."""
+
+    converted: _Converted
+    good: pl.DataFrame
+    bad: pl.DataFrame
+    outcomes: list[FileOutcome]
+
+
+def _parse_group(
+    settings: Settings, source: str, files: list[_File], reads: list[ReadResult]
+) -> _Parsed:
+    """Canonical rows and per-file outcomes of one load, or FileRejected."""
+    spec = SPECS[source]
+    if len(files) == 2:
+        converted = _pair_converted(settings, (files[0], reads[0]), (files[1], reads[1]))
+    else:
+        converted = _convert(files[0], reads[0], source, settings)
+    parsed = split_duplicate_keys(parse_rows(converted.frame, spec, settings.timezone), spec)
+    good, bad = parsed.good, parsed.bad
+    converted.warnings.extend(_clock_change_warnings(parsed, settings.timezone))
+    # the canonical rows are one file's rows (of a pair, the order detail's); rows the
+    # adapter refused name their own file
+    main_name = converted.main_file or files[0].name
+    rejected = converted.rejected
+    outcomes = []
+    for file, r in zip(files, reads, strict=True):
+        own_rejected = (
+            rejected.filter(pl.col("_file").fill_null(main_name) == file.name)
+            if rejected is not None else pl.DataFrame()
+        )  # fmt: skip
+        quarantined = _rows_of(own_rejected)
+        if file.name == main_name:
+            loaded = _rows_of(good)
+            quarantined += _rows_of(bad)
+        else:
+            loaded = r.frame.height - quarantined
+        outcome = FileOutcome(
+            file.name,
+            "partial" if quarantined else "loaded",
+            rows_read=r.frame.height,
+            rows_loaded=loaded,
+            rows_quarantined=quarantined,
+            rows_skipped=converted.skipped if file.name == main_name else 0,
+            adapter=converted.adapter,
+        )
+        notes = []
+        first_bad = _first_reason(bad if file.name == main_name else None, own_rejected)
+        if first_bad:
+            notes.append(f"{quarantined} row(s) quarantined; first: {first_bad}")
+        if file.name == main_name:
+            if parsed.ignored_columns and converted.adapter is None:
+                notes.append(f"ignored columns: {', '.join(parsed.ignored_columns)}")
+            notes.extend(converted.notes)
+        notes.extend(w.message for w in converted.warnings if file.name == main_name)
+        outcome.message = "; ".join(notes)
+        outcomes.append(outcome)
+    return _Parsed(converted, good, bad, outcomes)
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection, source: str, load: _Parsed, load_id: int, loaded_at: datetime
+) -> None:
+    """One load's rows into raw.<source>, its bad rows and warnings into audit (in the
+    caller's transaction)."""
+    main_name = load.converted.main_file or load.outcomes[0].file_name
+    _write_rows(con, SPECS[source], load.good, load_id, main_name, loaded_at)
+    _quarantine(con, load_id, source, main_name, load.bad)
+    rejected = load.converted.rejected
+    if rejected is not None:
+        for outcome in load.outcomes:
+            own = rejected.filter(pl.col("_file").fill_null(main_name) == outcome.file_name)
+            _quarantine(con, load_id, source, outcome.file_name, own.drop("_file"))
+    for warning in load.converted.warnings:
+        con.execute(
+            "insert into audit.load_warnings values (?, ?, ?, ?, ?, ?)",
+            [load_id, source, main_name, warning.kind, warning.rows, warning.message],
+        )
+
+
 def load_files(
     con: duckdb.DuckDBPyConnection, settings: Settings, source: str, paths: list[Path]
 ) -> list[FileOutcome]:
-    spec = SPECS[source]
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     day = loaded_at.strftime("%Y-%m-%d")
     load_id = con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
@@ -314,94 +408,108 @@ def load_files(
             outcomes.append(outcome)
         return outcomes
 
+    files = [_File(path, path.name, sha) for path, sha in zip(paths, shas, strict=True)]
     reads: list[ReadResult] = []
-    for index, (path, sha) in enumerate(zip(paths, shas, strict=True)):
+    for index, file in enumerate(files):
         try:
-            reads.append(_read(path))
+            reads.append(_read(file.path))
         except FileRejected as err:
-            outcome = _reject(con, settings, source, path, sha, load_id, loaded_at, str(err))
+            outcome = _reject(con, settings, source, file.path, file.sha, load_id, loaded_at,
+                              str(err))  # fmt: skip
             return [outcome if i == index else FileOutcome(p.name, "waiting")
                     for i, p in enumerate(paths)]  # fmt: skip
     try:
-        if len(paths) == 2:
-            converted = _pair_converted(settings, (paths[0], reads[0]), (paths[1], reads[1]))
-        else:
-            converted = _convert(paths[0], reads[0], source, settings)
-        parsed = split_duplicate_keys(parse_rows(converted.frame, spec, settings.timezone), spec)
+        load = _parse_group(settings, source, files, reads)
     except FileRejected as err:
-        outcomes = [
-            _reject(con, settings, source, path, sha, load_id, loaded_at, str(err), r.format,
-                    r.encoding)
-            for path, sha, r in zip(paths, shas, reads, strict=True)
+        return [
+            _reject(con, settings, source, file.path, file.sha, load_id, loaded_at, str(err),
+                    r.format, r.encoding)
+            for file, r in zip(files, reads, strict=True)
         ]  # fmt: skip
-        return outcomes
-
-    good, bad = parsed.good, parsed.bad
-    converted.warnings.extend(_clock_change_warnings(parsed, settings.timezone))
-    # the canonical rows are one file's rows (of a pair, the order detail's); rows the
-    # adapter refused name their own file
-    main_name = converted.main_file or paths[0].name
-    rejected = converted.rejected
-    outcomes = []
-    for path, r in zip(paths, reads, strict=True):
-        own_rejected = (
-            rejected.filter(pl.col("_file").fill_null(main_name) == path.name)
-            if rejected is not None else pl.DataFrame()
-        )  # fmt: skip
-        quarantined = _rows_of(own_rejected)
-        if path.name == main_name:
-            loaded = _rows_of(good)
-            quarantined += _rows_of(bad)
-        else:
-            loaded = r.frame.height - quarantined
-        outcome = FileOutcome(
-            path.name,
-            "partial" if quarantined else "loaded",
-            rows_read=r.frame.height,
-            rows_loaded=loaded,
-            rows_quarantined=quarantined,
-            rows_skipped=converted.skipped if path.name == main_name else 0,
-            adapter=converted.adapter,
-        )
-        notes = []
-        first_bad = _first_reason(bad if path.name == main_name else None, own_rejected)
-        if first_bad:
-            notes.append(f"{quarantined} row(s) quarantined; first: {first_bad}")
-        if path.name == main_name:
-            if parsed.ignored_columns and converted.adapter is None:
-                notes.append(f"ignored columns: {', '.join(parsed.ignored_columns)}")
-            notes.extend(converted.notes)
-        notes.extend(w.message for w in converted.warnings if path.name == main_name)
-        outcome.message = "; ".join(notes)
-        outcomes.append(outcome)
 
     con.execute("begin transaction")
     try:
-        _write_rows(con, spec, good, load_id, main_name, loaded_at)
-        _quarantine(con, load_id, source, main_name, bad)
-        if rejected is not None:
-            for path in paths:
-                own = rejected.filter(pl.col("_file").fill_null(main_name) == path.name)
-                _quarantine(con, load_id, source, path.name, own.drop("_file"))
-        for warning in converted.warnings:
-            con.execute(
-                "insert into audit.load_warnings values (?, ?, ?, ?, ?, ?)",
-                [load_id, source, main_name, warning.kind, warning.rows, warning.message],
-            )
+        _store(con, source, load, load_id, loaded_at)
         targets = []
-        for path, sha, r, outcome in zip(paths, shas, reads, outcomes, strict=True):
-            target = _free_name(settings.archive / source / day, path.name, sha)
+        for file, r, outcome in zip(files, reads, load.outcomes, strict=True):
+            target = _free_name(settings.archive / source / day, file.name, file.sha)
             targets.append(target)
-            _record_file(
-                con, load_id, source, sha, r.format, r.encoding, outcome, loaded_at, str(target)
-            )
+            _record_file(con, load_id, source, file.sha, r.format, r.encoding, outcome,
+                         loaded_at, str(target), settings.read_with())  # fmt: skip
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    for path, target in zip(paths, targets, strict=True):
-        shutil.move(path, target)
-    return outcomes
+    for file, target in zip(files, targets, strict=True):
+        shutil.move(file.path, target)
+    return load.outcomes
+
+
+def reread_archive(con: duckdb.DuckDBPyConnection, settings: Settings, source: str) -> list[str]:
+    """Files loaded under other read settings (another timezone, say) read again from
+    archive/, in their load order, so raw.<source> is what loading them today would give.
+    Returns what the analyst should know; empty when nothing needed re-reading."""
+    read_with = settings.read_with()
+    loaded = con.execute(
+        "select load_id, file_name, sha256, stored_as, loaded_at, read_with "
+        "from audit.file_loads where source = ? and status in ('loaded', 'partial') "
+        "order by load_id, file_name",
+        [source],
+    ).fetchall()
+    if all(row[5] == read_with for row in loaded):
+        return []
+    missing = [row[3] for row in loaded if not Path(row[3]).is_file()]
+    if missing:
+        return [
+            f"the settings that {source} files are read with changed, but {len(missing)} "
+            f"archived file(s) are gone (first: {missing[0]}): rows loaded before keep their "
+            "old reading. Put the files back in archive/ to have them read again"
+        ]
+    groups: dict[int, list[tuple]] = {}
+    for row in loaded:
+        groups.setdefault(row[0], []).append(row)
+    loads: list[tuple[int, datetime, list[_File], _Parsed | str]] = []
+    for load_id, rows in groups.items():
+        files = [_File(Path(r[3]), r[1], r[2]) for r in rows]
+        try:
+            reads = [_read(file.path) for file in files]
+            load: _Parsed | str = _parse_group(settings, source, files, reads)
+        except FileRejected as err:
+            load = str(err)
+        loads.append((load_id, rows[0][4], files, load))
+    ids = list(groups)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from raw.{source}")
+        for table in ("quarantine", "load_warnings"):
+            con.execute(
+                f"delete from audit.{table} where source = ? and load_id in "
+                f"(select unnest(?::bigint[]))",
+                [source, ids],
+            )
+        for load_id, loaded_at, files, load in loads:
+            if isinstance(load, str):  # no longer readable: its rows stay out, and why
+                outcomes = [FileOutcome(f.name, "rejected", message=load) for f in files]
+            else:
+                _store(con, source, load, load_id, loaded_at)
+                outcomes = load.outcomes
+            for outcome in outcomes:
+                con.execute(
+                    "update audit.file_loads set status = ?, rows_read = ?, rows_loaded = ?, "
+                    "rows_quarantined = ?, rows_skipped = ?, message = ?, read_with = ? "
+                    "where load_id = ? and source = ? and file_name = ?",
+                    [outcome.status, outcome.rows_read, outcome.rows_loaded,
+                     outcome.rows_quarantined, outcome.rows_skipped, outcome.message, read_with,
+                     load_id, source, outcome.file_name],
+                )  # fmt: skip
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return [
+        f"{len(loaded)} {source} file(s) loaded before were read again from archive/ "
+        f"with the settings now in force ({read_with})"
+    ]
 
 
 def _first_reason(bad: pl.DataFrame | None, rejected: pl.DataFrame) -> str | None:
@@ -528,6 +636,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, settings: Settings, source: st
                 "nothing read; make it a real folder and copy the exports into it"
             )
             return summary
+    summary.notes.extend(reread_archive(con, settings, source))
     summary.files.extend(_route_inbox_root(con, settings, source))
     groups, waiting = _pairs(source, pending_files(settings, source))
     for group in groups:

@@ -7,6 +7,7 @@ benchmarks use that). Everything is read when asked for, never at import time.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -33,6 +34,10 @@ SETTING_NOTES = {
     "web_platform": "platform name of the shop's own site in GA4 exports",
     "shopify_currency": "currency of Shopify product and inventory exports (they carry none)",
 }
+
+
+# the settings ingest reads files with (the rest only shape dbt, checks and forecasts)
+READ_SETTINGS = ("timezone", "alibaba_platform", "web_platform", "shopify_currency")
 
 
 class SettingsError(ValueError):
@@ -117,7 +122,8 @@ class Settings:
         lines = [
             "# shopkpi settings for this SHOPKPI_HOME. Remove the # of a line to change it;",
             "# an environment variable SHOPKPI_<NAME> (e.g. SHOPKPI_TIMEZONE) overrides it.",
-            "# Changing timezone or reporting_currency rebuilds every mart on the next build.",
+            "# Changing timezone or reporting_currency rebuilds every mart on the next build (files",
+            "# already loaded are read again from archive/ under the new timezone).",
             "",
         ]
         defaults = Settings(home=self.home)
@@ -170,6 +176,11 @@ class Settings:
 
     def inbox_for(self, source: str) -> Path:
         return self.inbox / source
+
+    def read_with(self) -> str:
+        """The settings that shape how an export's rows are read (times written without an
+        offset, what a file cannot say itself): a file read under others is read again."""
+        return json.dumps({name: getattr(self, name) for name in READ_SETTINGS}, sort_keys=True)
 
     def dbt_vars(self) -> dict[str, str]:
         return {"timezone": self.timezone, "reporting_currency": self.reporting_currency}

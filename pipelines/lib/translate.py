@@ -1,4 +1,5 @@
-"""Quarantine reasons, file messages and load warnings in Chinese, for the dashboards.
+"""Quarantine reasons, file messages, load warnings and check results in Chinese, for the
+dashboards.
 
 The pipeline writes these messages in English (audit.quarantine.reason, audit.file_loads
 .message, audit.load_warnings.message): one shape per rule, built in one place each. This
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from pipelines.lib.canonical import SPECS, missing_export_note
 
 EXPECTED = {
     "a whole number": "整数",
@@ -34,6 +37,12 @@ WHOLE: list[Rule] = [
                "的方式读取（跳过的时刻用调整前的时差，重复的时刻取第一次）。带时差的导出可避免歧义"),
     (re.compile(r"^duplicate (.+) in the same file; row (\d+) is kept$"),
      lambda m: f"同一文件中 {m[1]} 重复；保留第 {m[2]} 行"),
+    # check results on /data-health (pipelines/defs/checks.py)
+    (re.compile(r"^No (\w+) export yet \(the build is fine without it\)"),
+     lambda m: missing_export_note(m[1], "zh") if m[1] in SPECS else m[0]),
+    (re.compile(r"^newest day (\S+), (\d+) day\(s\) before (\S+)$"),
+     lambda m: f"最新数据日为 {m[1]}，比 {m[3]} 早 {m[2]} 天"),
+    (re.compile(r"^(\d+) expectations passed$"), lambda m: f"{m[1]} 项期望全部通过"),
     (re.compile(r"^same bytes as load (\d+); nothing to load$"),
      lambda m: f"与第 {m[1]} 次加载的文件内容完全相同，无需再加载"),
     (re.compile(r"^(\d+) row\(s\) quarantined; first: (.+)$"),
@@ -90,6 +99,9 @@ PARTS: list[Rule] = [
      lambda m: f"看起来是 {m[1]} 文件{f'（{m[2]}）' if m[2] else ''}：请放入 inbox/{m[3]}/"),
     (re.compile(r"^ignored columns: (.+)$"), lambda m: f"忽略的列：{m[1]}"),
     (re.compile(r"^(\d+) total row\(s\) skipped$"), lambda m: f"跳过 {m[1]} 行合计"),
+    # a failed Great Expectations expectation: its name is GX's own, the column is ours
+    (re.compile(r"^(expect_\w+) (\w*): e\.g\. (.+)$"),
+     lambda m: f"{m[2]} 未通过 {m[1]}，例如 {m[3]}"),
 ]  # fmt: skip
 
 

@@ -47,6 +47,8 @@ AUDIT_DDL = (
     # purpose (totals, continuation rows), and what the analyst should know about a load
     "alter table audit.file_loads add column if not exists adapter varchar",
     "alter table audit.file_loads add column if not exists rows_skipped bigint",
+    # the settings a file was read with (Settings.read_with): a change re-reads the archive
+    "alter table audit.file_loads add column if not exists read_with varchar",
     """
     create table if not exists audit.load_warnings (
         load_id bigint,

@@ -149,23 +149,27 @@ def marts_of(settings: Settings) -> dict[str, list[tuple]]:
         return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
 
 
+MOVED = 'timezone = "America/Los_Angeles"\nreporting_currency = "USD"\n'
+
+
 @pytest.mark.slow  # three full builds: `make test-slow` (make test keeps to its budget)
-def test_a_new_reporting_currency_rebuilds_every_mart_as_a_fresh_home_would(tmp_path) -> None:
+def test_a_new_timezone_and_currency_rebuild_every_mart_as_a_fresh_home_would(tmp_path) -> None:
     from tests.conftest import use_home
 
     rates = "date,currency,rate\n2025-02-27,CNY,0.14\n2025-02-27,USD,1\n"
     with kept_home_environment():
-        # a home that reported in CNY for a while, then switches to USD
+        # a home in China time and CNY for a while, then moved to Los Angeles time and USD:
+        # times written without an offset are read again under the new zone
         switched = use_home(tmp_path / "switched")
         fill_inbox(switched, HANDMADE_SHOP)
         assert cli.build(switched) == 0
-        (switched.home / "shopkpi.toml").write_text('reporting_currency = "USD"\n', "utf-8")
+        (switched.home / "shopkpi.toml").write_text(MOVED, "utf-8")
         (switched.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
         switched = Settings.from_env()
         assert cli.build(switched) == 0
-        # a fresh home that reports in USD from the start, with the same files
+        # a fresh home in Los Angeles time and USD from the start, with the same files
         fresh = use_home(tmp_path / "fresh")
-        (fresh.home / "shopkpi.toml").write_text('reporting_currency = "USD"\n', "utf-8")
+        (fresh.home / "shopkpi.toml").write_text(MOVED, "utf-8")
         fill_inbox(fresh, HANDMADE_SHOP)
         (fresh.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
         fresh = Settings.from_env()

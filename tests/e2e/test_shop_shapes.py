@@ -208,6 +208,10 @@ def test_every_page_renders_and_says_what_is_missing(shop, monkeypatch, page) ->
                         "forecast": {"orders", "inventory"}}.get(page, set())  # fmt: skip
         for source in sorted(missing & page_sources):
             assert f"inbox/{source}/" in texts, (page, lang, source, texts)
+        if page == "inventory" and name == "marketplace_brl":
+            # no stock counts: what sold, per SKU, is still shown
+            shown = {sku for frame in app.dataframe for sku in frame.value.get("sku", [])}
+            assert {"P0001", "P0002", "P0003"} <= shown, shown
         if page == "data_health" and missing - {"fx_rates"}:
             marked = " ".join(m.value for m in app.markdown)
             assert all(f"inbox/{s}/" in marked for s in missing), marked

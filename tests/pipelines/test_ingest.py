@@ -163,3 +163,49 @@ def test_a_time_the_clock_skipped_loads_with_a_warning(tmp_path, monkeypatch) ->
     [(kind, count, message)] = rows(settings, "select kind, rows, message from audit.load_warnings")
     assert (kind, count) == ("clock_change", 1)
     assert "paid_ts" in message and "America/Los_Angeles" in message
+
+
+RAW_ORDERS = (
+    "select order_id, sku, status, cast(order_ts as varchar), cast(paid_ts as varchar), "
+    "quantity, unit_price, _file_name, _row_number from raw.orders order by all"
+)
+
+
+def test_a_new_timezone_reads_the_archived_files_again(home: Settings, tmp_path) -> None:
+    """Times written without an offset mean the shop's local time: after a timezone change,
+    raw.orders is what loading the same files under the new zone gives, pair files and
+    re-exports (latest wins) included."""
+    import dataclasses
+    import shutil
+
+    from tests.conftest import use_home
+    from tests.pipelines.test_adapters import FIXTURES
+
+    def drop_all(settings: Settings) -> None:
+        drop(settings, "day1.csv", HEADER
+             + "A1,tmall,c1,2025-03-01 23:30:00,2025-03-01 23:40:00,paid,S1,2,10,0,CNY\n"
+             + "A2,tmall,c2,2025-03-01 11:00:00,2025-03-01 11:01:00,paid,S1,1,10,0,CNY\n")  # fmt: skip
+        load(settings)
+        drop(settings, "day2.csv", HEADER
+             + "A1,tmall,c1,2025-03-01 23:30:00,2025-03-01 23:40:00,delivered,S1,2,10,0,CNY\n")  # fmt: skip
+        for name in ("ExportOrderList202505.csv", "ExportOrderDetailList202505.csv"):
+            shutil.copy(FIXTURES / name, settings.inbox_for("orders") / name)
+        load(settings)
+
+    drop_all(home)
+    assert rows(home, "select cast(paid_ts as varchar) from raw.orders where order_id = 'A1'") == [
+        ("2025-03-01 15:40:00",)  # 23:40 in Shanghai (+08:00)
+    ]
+    moved = dataclasses.replace(home, timezone="America/Los_Angeles")
+    summary = load(moved)
+    assert any("read again from archive/" in note for note in summary.notes)
+    assert rows(home, "select cast(paid_ts as varchar) from raw.orders where order_id = 'A1'") == [
+        ("2025-03-02 07:40:00",)  # 23:40 in Los Angeles (-08:00)
+    ]
+    fresh = dataclasses.replace(use_home(tmp_path / "fresh"), timezone="America/Los_Angeles")
+    drop_all(fresh)
+    assert rows(home, RAW_ORDERS) == rows(fresh, RAW_ORDERS)
+    assert rows(
+        home, "select distinct read_with from audit.file_loads where status = 'loaded'"
+    ) == [(moved.read_with(),)]
+    assert load(moved).notes == []  # read once, not on every build

@@ -24,8 +24,20 @@ from pipelines.lib.translate import to_chinese
          "daylight-saving change); read as Python's zoneinfo reads them",
          "3 行的 paid_ts 落在 America/Los_Angeles 夏令时调整时跳过或重复的时刻：按 Python zoneinfo "
          "的方式读取（跳过的时刻用调整前的时差，重复的时刻取第一次）。带时差的导出可避免歧义"),
+        ("newest day 2025-03-08, 634 day(s) before 2026-12-02",
+         "最新数据日为 2025-03-08，比 2026-12-02 早 634 天"),
+        ("40 expectations passed", "40 项期望全部通过"),
+        ("expect_column_values_to_not_be_null order_id: e.g. ['', None]",
+         "order_id 未通过 expect_column_values_to_not_be_null，例如 ['', None]"),
         ("something new", "something new"),  # a shape no rule knows stays as written
     ],
 )  # fmt: skip
 def test_messages_in_chinese(english: str, chinese: str) -> None:
     assert to_chinese(english) == chinese
+
+
+@pytest.mark.parametrize("source", ["orders", "traffic", "ads", "inventory", "fx_rates"])
+def test_a_missing_export_note_reads_as_its_chinese_twin(source: str) -> None:
+    from pipelines.lib.canonical import missing_export_note
+
+    assert to_chinese(missing_export_note(source)) == missing_export_note(source, "zh")

@@ -35,6 +35,8 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
             row_count = con.execute(f"select count(*) from raw.{source}").fetchone()[0]
         for problem in summary.problems:
             context.log.error(problem)
+        for note in summary.notes:
+            context.log.info(note)
         for outcome in summary.with_status("rejected"):
             context.log.warning(f"{source}/{outcome.file_name} rejected: {outcome.message}")
         for outcome in summary.with_status("partial"):
