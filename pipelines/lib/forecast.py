@@ -54,6 +54,8 @@ from statsforecast.models import (
 )
 from statsforecast.utils import ConformalIntervals
 
+from pipelines.lib import festivals
+
 SEASON = 7
 LEVEL = 80
 N_WINDOWS = 3
@@ -71,12 +73,6 @@ SPARSE_SALE_DAYS = 20  # SKUs selling on fewer days get RECENT_RATE, no model fi
 RECENT_RATE = "RecentRate"
 RECENT_DAYS = 90
 
-# Chinese New Year's day; the holiday window is 10 days before to 7 days after
-CHINESE_NEW_YEAR = {
-    2022: dt.date(2022, 2, 1), 2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10),
-    2025: dt.date(2025, 1, 29), 2026: dt.date(2026, 2, 17), 2027: dt.date(2027, 2, 6),
-    2028: dt.date(2028, 1, 26), 2029: dt.date(2029, 2, 13), 2030: dt.date(2030, 2, 3),
-}  # fmt: skip
 PREDICTION_SCHEMA = {
     "series": pl.String,
     "date": pl.Date,
@@ -102,19 +98,17 @@ CALENDAR_COLUMNS = ("promo_618", "promo_double11", "promo_double12", "black_frid
 def calendar_features(days: pd.Series) -> pd.DataFrame:
     """0/1 regressors for the shopping festivals and the Chinese New Year lull."""
     d = pd.to_datetime(days)
-    month_day = d.dt.month * 100 + d.dt.day
-    nov_first = pd.to_datetime(d.dt.year.astype(str) + "-11-01")
-    fourth_friday = nov_first + pd.to_timedelta((4 - nov_first.dt.weekday) % 7 + 21, unit="D")
-    since_friday = (d - fourth_friday).dt.days
-    cny = pd.to_datetime(d.dt.year.map(lambda y: CHINESE_NEW_YEAR.get(y, dt.date(y, 2, 1))))
-    since_cny = (d - cny).dt.days
+    day_of_year = d.dt.month * 100 + d.dt.day
+    years = d.dt.year
+    since_friday = (d - pd.to_datetime(years.map(festivals.black_friday))).dt.days
+    since_cny = (d - pd.to_datetime(years.map(festivals.chinese_new_year))).dt.days
     return pd.DataFrame(
         {
-            "promo_618": month_day.between(601, 618),
-            "promo_double11": month_day.between(1020, 1111),
-            "promo_double12": month_day.between(1201, 1212),
-            "black_friday": since_friday.between(0, 3),  # Friday to Cyber Monday
-            "cny": since_cny.between(-10, 7),
+            "promo_618": day_of_year.between(*festivals.month_day(festivals.PROMO_618)),
+            "promo_double11": day_of_year.between(*festivals.month_day(festivals.DOUBLE_11)),
+            "promo_double12": day_of_year.between(*festivals.month_day(festivals.DOUBLE_12)),
+            "black_friday": since_friday.between(0, festivals.BLACK_FRIDAY_DAYS - 1),
+            "cny": since_cny.between(*festivals.CNY_HOLIDAY),
         },
         index=days.index,
     ).astype(float)
