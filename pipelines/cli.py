@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
-import os
 import shutil
 import sys
 import tempfile
@@ -91,12 +90,12 @@ def _build_locked(settings: Settings) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.defs.resources import ShopSettings
     from pipelines.lib.run_status import record_run, summarise_run
 
     prepare(settings)
     # runs land in SHOPKPI_HOME's own instance, also when called outside the Makefile
-    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
         job = defs().resolve_job_def("daily_build")
         settings.build_log.parent.mkdir(parents=True, exist_ok=True)
         # dbt's own output goes to the build log too: the console gets one line per step
@@ -107,8 +106,15 @@ def _build_locked(settings: Settings) -> int:
             result = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
-                # tracebacks go to the build log and the Dagster UI, not to the screen
-                run_config={"loggers": {"shopkpi_console": {}, "shopkpi_build_log": {}}},
+                run_config={
+                    # the run builds with exactly these settings, read once above
+                    "resources": {"shop": ShopSettings.run_config(settings)},
+                    # tracebacks go to the build log and the Dagster UI, not to the screen
+                    "loggers": {
+                        "shopkpi_console": {},
+                        "shopkpi_build_log": {"config": {"path": str(settings.build_log)}},
+                    },
+                },
             )
         # the daemon's run-status sensors record the runs it launches; this one is ours
         summary = summarise_run(instance, result.run_id)

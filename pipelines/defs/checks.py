@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import polars as pl
 
-from pipelines.defs.resources import BuildLock, ShopSettings
+from pipelines.defs.resources import ShopSettings
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, missing_export_note
 from pipelines.lib.publish import source_freshness
 from pipelines.lib.quality import CHUNK_ROWS, validate
@@ -35,7 +35,7 @@ def build_quality_check(source: str) -> dg.AssetChecksDefinition:
             "source passes with a note: the marts that need it stay empty."
         ),
     )
-    def quality_check(shop: ShopSettings, build_lock: BuildLock) -> dg.AssetCheckResult:
+    def quality_check(shop: ShopSettings) -> dg.AssetCheckResult:
         settings = shop.get()
         with connect(settings.warehouse) as con:
             ensure_schemas(con)
@@ -89,7 +89,7 @@ def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
             "(default 2) days before today in the shop's timezone: an export was not dropped."
         ),
     )
-    def freshness_check(shop: ShopSettings, build_lock: BuildLock) -> dg.AssetCheckResult:
+    def freshness_check(shop: ShopSettings) -> dg.AssetCheckResult:
         settings = shop.get()
         with connect(settings.warehouse) as con:
             ensure_schemas(con)

@@ -8,6 +8,7 @@ import logging
 import logging.handlers
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
 
@@ -60,10 +61,13 @@ def shopkpi_console(init_context: dg.InitLoggerContext) -> logging.Logger:
     return logger
 
 
-@dg.logger(description="Every event with its traceback, in SHOPKPI_HOME/logs/build.log.")
+@dg.logger(
+    config_schema={"path": dg.Field(str, is_required=False, description="default: the home's")},
+    description="Every event with its traceback, in SHOPKPI_HOME/logs/build.log.",
+)
 def shopkpi_build_log(init_context: dg.InitLoggerContext) -> logging.Logger:
-    del init_context
-    path = Settings.from_env().build_log
+    configured = (init_context.logger_config or {}).get("path")
+    path = Path(configured) if configured else Settings.from_env().build_log
     path.parent.mkdir(parents=True, exist_ok=True)
     logger = logging.Logger("shopkpi.build_log", level=logging.DEBUG)
     handler = logging.handlers.RotatingFileHandler(

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs.resources import BuildLock, ShopSettings
+from pipelines.defs.resources import ShopSettings
 from pipelines.lib.dbt_manifest import load_manifest, mart_models
 from pipelines.lib.publish import publish
 
@@ -21,9 +21,7 @@ from pipelines.lib.publish import publish
         "after every successful build that changed something. The dashboards read only this file."
     ),
 )
-def published_marts(
-    context: dg.AssetExecutionContext, shop: ShopSettings, build_lock: BuildLock
-) -> dg.MaterializeResult:
+def published_marts(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
     settings = shop.get()
     outcome, counts = publish(settings, load_manifest(), context.run_id)
     return dg.MaterializeResult(

@@ -1,4 +1,4 @@
-"""Resources, registered in one place. Settings are read when a run asks, not at import."""
+"""Resources, registered in one place. Settings are read when a run starts, not at import."""
 
 import fcntl
 import sys
@@ -8,33 +8,40 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
+from pydantic import PrivateAttr
 
 from pipelines.lib.dbt_manifest import dbt_project
 from pipelines.lib.settings import Settings
 
 
 class ShopSettings(dg.ConfigurableResource):
-    """Where the data lives (SHOPKPI_HOME) and how the shop reports (timezone, currency)."""
+    """The shop a run builds: its settings, resolved once when the run starts, and its home
+    held for the whole run.
 
-    def get(self) -> Settings:
-        settings = Settings.from_env()
-        settings.ensure_dirs()
-        return settings
-
-
-class BuildLock(dg.ConfigurableResource):
-    """One build at a time per SHOPKPI_HOME, however it was started.
-
-    The daemon queues its own runs (max_concurrent_runs: 1), but `make pipeline` runs in
-    its own process; both take this lock for the whole run, so a second build waits for
+    `make pipeline` hands the run the settings it read (`home` and `values`); a run the
+    daemon launches reads SHOPKPI_HOME, shopkpi.toml and SHOPKPI_* once, at its start.
+    Every step of the run then sees the same object. One build at a time per home: the
+    daemon queues its own runs (max_concurrent_runs: 1), but `make pipeline` runs in its
+    own process; both take .build.lock for the whole run, so a second build waits for
     the first instead of colliding on the DuckDB file.
     """
 
+    home: str | None = None  # None: SHOPKPI_HOME
+    values: dict[str, str] | None = None  # Settings.as_values(); None: shopkpi.toml, SHOPKPI_*
+    _settings: Settings | None = PrivateAttr(default=None)
+
+    def _resolve(self) -> Settings:
+        if self.values:
+            settings = Settings.from_values(self.home or Settings.from_env().home, self.values)
+        else:
+            settings = Settings.from_env()
+        settings.ensure_dirs()
+        return settings
+
     @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["BuildLock"]:
-        settings = Settings.from_env()
-        settings.home.mkdir(parents=True, exist_ok=True)
-        with (settings.home / ".build.lock").open("w") as handle:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["ShopSettings"]:
+        self._settings = self._resolve()
+        with (self._settings.home / ".build.lock").open("w") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -43,11 +50,20 @@ class BuildLock(dg.ConfigurableResource):
                 fcntl.flock(handle, fcntl.LOCK_EX)
             yield self
 
+    def get(self) -> Settings:
+        if self._settings is None:  # invoked directly (a test), not in a run
+            self._settings = self._resolve()
+        return self._settings
+
+    @staticmethod
+    def run_config(settings: Settings) -> dict:
+        """The run config that makes a run build with exactly these settings."""
+        return {"config": {"home": str(settings.home), "values": settings.as_values()}}
+
 
 defs = dg.Definitions(
     resources={
         "shop": ShopSettings(),
-        "build_lock": BuildLock(),
         "dbt": DbtCliResource(
             project_dir=dbt_project(),
             profiles_dir=str(dbt_project().project_dir),

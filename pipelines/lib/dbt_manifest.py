@@ -9,6 +9,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import yaml
 from dagster_dbt import DbtProject
 
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
@@ -27,6 +28,26 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DO_NOT_TRACK": "1",
     }
+
+
+def home_profiles_dir(settings: Settings) -> Path:
+    """A profiles.yml naming this home's warehouse: a build passes it to dbt instead of
+    changing the process's environment (dbt_project/profiles.yml reads SHOPKPI_HOME)."""
+    folder = settings.home / "dbt"
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = {
+        "shopkpi": {
+            "target": "duckdb",
+            "outputs": {
+                "duckdb": {"type": "duckdb", "path": str(settings.warehouse), "threads": 2}
+            },
+        }
+    }
+    text = yaml.safe_dump(profile, sort_keys=False)
+    path = folder / "profiles.yml"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return folder
 
 
 def _newest_source_mtime() -> float:

@@ -92,6 +92,23 @@ class Settings:
         settings.validate(where)
         return settings
 
+    @classmethod
+    def from_values(cls, home: str | Path, values: dict[str, str]) -> Settings:
+        """Settings from the text values `as_values` wrote (a run's resource config)."""
+        where = dict.fromkeys(values, "run config")
+        typed = {
+            field.name: _typed(field.name, values[field.name], field.type, where)
+            for field in fields(cls)
+            if field.name in values and field.name != "home"
+        }
+        settings = cls(home=Path(home).resolve(), **typed)
+        settings.validate(where)
+        return settings
+
+    def as_values(self) -> dict[str, str]:
+        """Every setting but the home as text: what a run is given to build with."""
+        return {f.name: str(getattr(self, f.name)) for f in fields(self) if f.name != "home"}
+
     def validate(self, where: dict[str, str] | None = None) -> None:
         where = where or {}
 

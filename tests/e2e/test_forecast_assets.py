@@ -7,7 +7,7 @@ import duckdb
 import polars as pl
 
 from pipelines.defs.forecast.assets import forecasts
-from pipelines.defs.resources import BuildLock, ShopSettings
+from pipelines.defs.resources import ShopSettings
 from pipelines.lib.settings import Settings
 from tests.conftest import use_home
 
@@ -49,7 +49,7 @@ def test_a_daily_run_refits_and_the_weekly_run_backtests_again(
     settings = use_home(tmp_path / "copy")
     shutil.copy(demo_build.warehouse, settings.warehouse)
     before = table(settings, "select max(backtested_at) as t from marts.forecast_accuracy")["t"][0]
-    resources = {"shop": ShopSettings(), "build_lock": BuildLock()}
+    resources = {"shop": ShopSettings()}
 
     daily = dg.materialize([forecasts], resources=resources)
     assert daily.success

@@ -64,7 +64,7 @@ def test_sensor_waits_for_files_to_settle_then_asks_for_one_run(home: Settings) 
 def test_freshness_checks_warn_on_old_data_without_blocking(home: Settings) -> None:
     """The demo shop ends on 2026-10-31: days old by now, so its freshness check warns."""
     from pipelines.defs.checks import build_freshness_check
-    from pipelines.defs.resources import BuildLock, ShopSettings
+    from pipelines.defs.resources import ShopSettings
     from pipelines.lib.warehouse import connect, ensure_schemas
 
     with connect(home.warehouse) as con:
@@ -76,13 +76,13 @@ def test_freshness_checks_warn_on_old_data_without_blocking(home: Settings) -> N
     check = build_freshness_check("traffic")
     spec = next(iter(check.check_specs))
     assert spec.blocking is False
-    result = check(shop=ShopSettings(), build_lock=BuildLock())
+    result = check(shop=ShopSettings())
     assert result.passed is False
     assert result.severity == dg.AssetCheckSeverity.WARN
     assert result.metadata["age_days"].value >= 9
     with connect(home.warehouse) as con:
         con.execute("update raw.traffic set date = current_date")
-    assert check(shop=ShopSettings(), build_lock=BuildLock()).passed is True
+    assert check(shop=ShopSettings()).passed is True
 
 
 def test_run_status_sensors_record_how_a_daemon_run_ended(home: Settings) -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import polars as pl
 
-from pipelines.defs.resources import BuildLock, ShopSettings
+from pipelines.defs.resources import ShopSettings
 from pipelines.lib import forecast
 from pipelines.lib.publish import forecast_docs
 from pipelines.lib.warehouse import connect
@@ -84,7 +84,6 @@ def _write(con, name: str, frame: pl.DataFrame) -> None:
 )
 def forecasts(
     context: dg.AssetExecutionContext, config: ForecastConfig, shop: ShopSettings,
-    build_lock: BuildLock,
 ):  # fmt: skip
     settings = shop.get()
     started = time.perf_counter()

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs.resources import BuildLock, ShopSettings
+from pipelines.defs.resources import ShopSettings
 from pipelines.lib.canonical import SPECS
 from pipelines.lib.ingest import ingest_source
 from pipelines.lib.settings import SOURCES
@@ -25,9 +25,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
             "files to quarantine/, loaded files to archive/."
         ),
     )
-    def ingest(
-        context: dg.AssetExecutionContext, shop: ShopSettings, build_lock: BuildLock
-    ) -> dg.MaterializeResult:
+    def ingest(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
         settings = shop.get()
         with connect(settings.warehouse) as con:
             ensure_schemas(con)

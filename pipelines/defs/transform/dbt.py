@@ -1,15 +1,14 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, tests as asset checks."""
 
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from pipelines.defs.resources import BuildLock, ShopSettings
-from pipelines.lib.dbt_manifest import dbt_env, dbt_project, ensure_manifest
+from pipelines.defs.resources import ShopSettings
+from pipelines.lib.dbt_manifest import dbt_project, ensure_manifest, home_profiles_dir
 
 
 class ShopkpiTranslator(DagsterDbtTranslator):
@@ -36,7 +35,6 @@ def shopkpi_dbt_models(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
     shop: ShopSettings,
-    build_lock: BuildLock,
 ):
     """Build and test every selected dbt model with the shop's timezone and currency.
 
@@ -44,12 +42,12 @@ def shopkpi_dbt_models(
     `make test` (tests/dbt/test_unit_tests.py), never in a shop's build.
     """
     settings = shop.get()
-    # dbt-duckdb finds the warehouse through SHOPKPI_HOME (profiles.yml); the CLI
-    # resource passes this process's environment on
-    os.environ.update(dbt_env(settings))
     yield from dbt.cli(
         [
             "build",
+            # the profile of this run's home (the resource's default reads SHOPKPI_HOME)
+            "--profiles-dir",
+            str(home_profiles_dir(settings)),
             "--exclude-resource-type",
             "unit_test",
             "--vars",
