@@ -33,7 +33,9 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --quiet
+	# bytecode at install: PYTHONDONTWRITEBYTECODE is set here, and every process would
+	# otherwise compile dagster, dbt and GX again
+	UV_COMPILE_BYTECODE=1 UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --quiet
 	touch $@
 
 setup: $(VENV)/.synced ## create .venv and install the locked dependencies
@@ -50,7 +52,7 @@ run: demo ## set up, build the demo shop, serve dashboards (:8501) and Dagster (
 	$(PY) -m pipelines.serve --dashboards-port $(DASH_PORT) --dagster-port $(DAGSTER_PORT)
 
 test: setup browser-deps ## run the whole test suite (installs headless Chromium if missing)
-	$(VENV)/bin/pytest -m "not slow"
+	$(VENV)/bin/pytest -m "not slow" -n 2 --dist loadgroup
 
 test-slow: setup ## the opt-in slow tier
 	$(VENV)/bin/pytest -m slow

@@ -1,4 +1,9 @@
-"""Shared fixtures: every test gets its own SHOPKPI_HOME; the demo build runs once."""
+"""Shared fixtures: every test gets its own SHOPKPI_HOME; each shared build runs once.
+
+`make test` runs two pytest-xdist workers (`--dist loadgroup`): the tests that read one
+shared build (SHARED_BUILDS) are one group, so that build runs once, on one worker; the
+tests that build nothing run first.
+"""
 
 from __future__ import annotations
 
@@ -51,13 +56,63 @@ def fill_inbox(settings: Settings, exports: Path) -> None:
             shutil.copytree(folder, settings.inbox_for(source), dirs_exist_ok=True)
 
 
-def run_build() -> dg.ExecuteInProcessResult:
-    """The daily_build job, in this process, on an ephemeral Dagster instance."""
+def run_build(settings: Settings) -> dg.ExecuteInProcessResult:
+    """The daily_build job with these settings, in this process, on an ephemeral instance."""
     from pipelines.definitions import defs
+    from pipelines.defs.resources import ShopSettings
 
     job = defs().resolve_job_def("daily_build")
     with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(instance=instance, raise_on_error=False)
+        return job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"resources": {"shop": ShopSettings.run_config(settings)}},
+        )
+
+
+# fixtures that build a shop once for many tests that only read it
+SHARED_BUILDS = ("demo_build", "built", "shop")
+SHARED = REPO_ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file of ../shared/ (design.md, real-samples/). CI always has it: a missing one is
+    a failure, unless SHOPKPI_TESTS_WITHOUT_SHARED=1 says to skip those tests on purpose."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("SHOPKPI_TESTS_WITHOUT_SHARED") == "1":
+            pytest.skip(f"{path} is not here (SHOPKPI_TESTS_WITHOUT_SHARED=1)")
+        pytest.fail(
+            f"{path} is missing: clone the project with shared/ beside it, or set "
+            "SHOPKPI_TESTS_WITHOUT_SHARED=1 to skip the tests that read it"
+        )
+    return path
+
+
+def _shared_build(item: pytest.Item) -> str | None:
+    """The xdist group of a test that reads a shared build: one per build."""
+    for name in SHARED_BUILDS:
+        if name in getattr(item, "fixturenames", ()):
+            if name == "demo_build":
+                return name
+            callspec = getattr(item, "callspec", None)
+            param = callspec.params.get(name) if callspec else None
+            return f"{item.module.__name__}:{name}:{param}"
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that build nothing first; each shared build's readers in one xdist group."""
+    for item in items:
+        group = _shared_build(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+    def builds(item: pytest.Item) -> bool:
+        return _shared_build(item) is not None or "tests/e2e/" in item.nodeid
+
+    items.sort(key=builds)  # stable: pytest's fixture order holds within each tier
 
 
 @pytest.fixture
@@ -82,6 +137,6 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> 
     with kept_home_environment():
         settings = use_home(tmp_path_factory.mktemp("demo_home"))
         fill_inbox(settings, demo_exports)
-        result = run_build()
+        result = run_build(settings)
         assert result.success, "the demo build failed"
         yield settings

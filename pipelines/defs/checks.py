@@ -62,6 +62,8 @@ def build_quality_check(source: str) -> dg.AssetChecksDefinition:
             )  # fmt: skip
         if table_rows == 0:
             summary = missing_export_note(source)
+        elif result.rows_checked == 0:
+            summary = f"no rows loaded since the last passing check ({table_rows} checked before)"
         else:
             summary = "; ".join(result.failed) or f"{result.evaluated} expectations passed"
         return dg.AssetCheckResult(

@@ -5,6 +5,7 @@ import dagster as dg
 from pipelines.defs.resources import ShopSettings
 from pipelines.lib.dbt_manifest import load_manifest, mart_models
 from pipelines.lib.publish import publish
+from pipelines.lib.quality import build_docs
 
 
 @dg.asset(
@@ -24,6 +25,8 @@ from pipelines.lib.publish import publish
 def published_marts(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
     settings = shop.get()
     outcome, counts = publish(settings, load_manifest(), context.run_id)
+    if outcome == "updated" or not settings.data_docs_index.exists():
+        build_docs(settings.home)  # once per build, for every suite that ran
     return dg.MaterializeResult(
         metadata={
             "outcome": outcome,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -60,17 +61,27 @@ def _newest_source_mtime() -> float:
 
 
 def ensure_manifest() -> Path:
-    """Run `dbt parse` when target/manifest.json is missing or older than the project files."""
+    """Run `dbt parse` when target/manifest.json is missing or older than the project files.
+    Processes that load the definitions at once (test workers, the daemon and the webserver)
+    take turns: the second finds the first one's manifest fresh."""
     manifest = dbt_project().manifest_path
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
+
+    def fresh() -> bool:
+        return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()
+
+    if fresh():
         return manifest
-    dbt = Path(sys.executable).with_name("dbt")
-    subprocess.run(
-        [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR)],
-        check=True,
-        env=dbt_env(Settings.from_env()),
-    )  # fmt: skip
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with (manifest.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not fresh():
+            dbt = Path(sys.executable).with_name("dbt")
+            subprocess.run(
+                [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                 "--profiles-dir", str(DBT_PROJECT_DIR)],
+                check=True,
+                env=dbt_env(Settings.from_env()),
+            )  # fmt: skip
     return manifest
 
 

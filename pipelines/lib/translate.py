@@ -43,6 +43,8 @@ WHOLE: list[Rule] = [
     (re.compile(r"^newest day (\S+), (\d+) day\(s\) before (\S+)$"),
      lambda m: f"最新数据日为 {m[1]}，比 {m[3]} 早 {m[2]} 天"),
     (re.compile(r"^(\d+) expectations passed$"), lambda m: f"{m[1]} 项期望全部通过"),
+    (re.compile(r"^no rows loaded since the last passing check \((\d+) checked before\)$"),
+     lambda m: f"上次检查通过后没有新加载的行（此前已检查 {m[1]} 行）"),
     (re.compile(r"^same bytes as load (\d+); nothing to load$"),
      lambda m: f"与第 {m[1]} 次加载的文件内容完全相同，无需再加载"),
     (re.compile(r"^(\d+) row\(s\) quarantined; first: (.+)$"),

@@ -4,20 +4,16 @@ and every column described in the dbt docs (what `make docs` and the tooltips sh
 import re
 
 import duckdb
-import pytest
 
 from pipelines.lib.dbt_manifest import load_manifest, mart_models
-from pipelines.lib.settings import REPO_ROOT, Settings
-
-DESIGN = REPO_ROOT.parent / "shared" / "design.md"
+from pipelines.lib.settings import Settings
+from tests.conftest import shared_path
 
 
 def contract() -> dict[str, list[str]]:
     """table -> key columns, read from the marts table in design.md."""
-    if not DESIGN.exists():
-        pytest.skip("shared/design.md is not beside the checkout")
     tables = {}
-    for line in DESIGN.read_text(encoding="utf-8").splitlines():
+    for line in shared_path("design.md").read_text(encoding="utf-8").splitlines():
         match = re.match(r"\| `(\w+)` \| [^|]+ \| ([^|]+) \|", line)
         if match:
             # "series (sku, category or `ALL`), model": a parenthesis explains, it is no column

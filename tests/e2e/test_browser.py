@@ -34,7 +34,8 @@ def app_url(demo_build: Settings):
     env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home)}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboards/streamlit_app.py",
-         "--server.port", str(port), "--server.headless", "true"],
+         "--server.port", str(port), "--server.headless", "true",
+         "--server.address", "127.0.0.1"],
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     yield f"http://127.0.0.1:{port}"

@@ -17,6 +17,9 @@ READ_CONFIG = {"enable_external_access": False}  # as dashboards/data.py opens i
 
 def read_forever(path: Path, stop: threading.Event, seen: list, errors: list) -> None:
     while not stop.is_set():
+        if not path.exists():  # before the first publish the dashboards say "no data yet"
+            time.sleep(0.01)
+            continue
         try:
             with duckdb.connect(str(path), read_only=True, config=READ_CONFIG) as con:
                 built_at = con.execute("select built_at from meta.build").fetchone()[0]
@@ -31,10 +34,10 @@ def read_forever(path: Path, stop: threading.Event, seen: list, errors: list) ->
 
 
 def builds_while_reading(tmp_path: Path, builds: int) -> None:
+    """`builds` builds one after the other while two readers read: the first publishes the
+    hand-made shop, each later one a new traffic day."""
     settings = use_home(tmp_path / "busy")
     fill_inbox(settings, HANDMADE_SHOP)
-    first = start_build(settings)
-    assert first.wait(timeout=300) == 0
     stop, seen, errors = threading.Event(), [], []
     readers = [
         threading.Thread(target=read_forever, args=(settings.published, stop, seen, errors))
@@ -44,11 +47,12 @@ def builds_while_reading(tmp_path: Path, builds: int) -> None:
         reader.start()
     try:
         for day in range(builds):
-            # each build brings a new traffic day, so each publish differs
-            (settings.inbox_for("traffic") / f"extra_{day}.csv").write_text(
-                f"date,platform,channel,sessions,visitors\n2025-03-{10 + day:02d},tmall,搜索,{50 + day},40\n",
-                encoding="utf-8",
-            )
+            if day:  # each later build brings a new traffic day, so each publish differs
+                (settings.inbox_for("traffic") / f"extra_{day}.csv").write_text(
+                    "date,platform,channel,sessions,visitors\n"
+                    f"2025-03-{10 + day:02d},tmall,搜索,{50 + day},40\n",
+                    encoding="utf-8",
+                )
             build = start_build(settings)
             output = build.communicate(timeout=300)[0]
             assert build.returncode == 0, output[-2000:]
@@ -62,7 +66,7 @@ def builds_while_reading(tmp_path: Path, builds: int) -> None:
     assert len(publishes) >= builds  # the readers saw the publishes change under them
     marts = len(mart_models(load_manifest())) + len(forecast_docs())
     assert {tables for _, _, tables in seen} == {marts}  # never a file with part of the marts
-    assert max(rows for _, rows, _ in seen) == 5 + builds
+    assert max(rows for _, rows, _ in seen) == 5 + builds - 1
 
 
 def test_dashboards_read_while_builds_run(tmp_path: Path) -> None:
@@ -72,4 +76,4 @@ def test_dashboards_read_while_builds_run(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_dashboards_read_while_builds_run_for_minutes(tmp_path: Path) -> None:
-    builds_while_reading(tmp_path, builds=12)
+    builds_while_reading(tmp_path, builds=13)

@@ -2,7 +2,6 @@
 
 import duckdb
 import polars as pl
-import pytest
 from polars.testing import assert_frame_equal
 
 from pipelines.lib.settings import Settings
@@ -66,18 +65,20 @@ def test_every_file_is_accounted_for(demo_build: Settings, demo_exports) -> None
     assert not any(p.is_file() for p in demo_build.inbox.rglob("*"))
 
 
-@pytest.mark.usefixtures("demo_build")
-def test_a_second_build_with_the_same_files_changes_nothing(tmp_path, demo_exports) -> None:
+def test_a_second_build_with_the_same_files_changes_nothing(
+    tmp_path, demo_build, demo_exports
+) -> None:
     """Same files twice: identical marts, files skipped (a rerun with no files at all is
-    tested byte for byte on the hand-made shop)."""
-    from tests.conftest import fill_inbox, use_home
+    tested byte for byte on the hand-made shop). The first build is the shared one, copied."""
+    import shutil
 
-    settings = use_home(tmp_path / "twice")
-    fill_inbox(settings, demo_exports)
-    assert run_build().success
+    from tests.conftest import fill_inbox
+
+    shutil.copytree(demo_build.home, tmp_path / "twice", ignore=shutil.ignore_patterns("*.lock"))
+    settings = Settings.from_values(tmp_path / "twice", demo_build.as_values())
     first = read_mart(settings.warehouse).sort("date", "platform")
     fill_inbox(settings, demo_exports)  # the analyst drops the same exports again
-    assert run_build().success
+    assert run_build(settings).success
     assert_frame_equal(read_mart(settings.warehouse).sort("date", "platform"), first)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         statuses = dict(

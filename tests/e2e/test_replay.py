@@ -10,7 +10,9 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib.settings import REPO_ROOT, Settings
-from tests.conftest import DEMO_ORDER_LINES, fill_inbox, use_home
+from tests.conftest import DEMO_ORDER_LINES, HANDMADE_SHOP, fill_inbox, use_home
+
+HANDMADE_ORDER_LINES = 10  # data/samples/handmade_shop/orders: 10 lines
 
 
 def start_build(settings: Settings) -> subprocess.Popen:
@@ -27,10 +29,10 @@ def audit(settings: Settings, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def test_two_builds_at_once_take_turns(tmp_path: Path, demo_exports: Path) -> None:
+def test_two_builds_at_once_take_turns(tmp_path: Path) -> None:
     settings = use_home(tmp_path / "twice")
-    fill_inbox(settings, demo_exports)
-    files = sum(1 for p in demo_exports.rglob("*") if p.is_file())
+    fill_inbox(settings, HANDMADE_SHOP)
+    files = sum(1 for p in HANDMADE_SHOP.rglob("*") if p.is_file())
     first, second = start_build(settings), start_build(settings)
     outputs = [first.communicate(timeout=600)[0], second.communicate(timeout=600)[0]]
     assert first.returncode == 0, outputs[0][-2000:]
@@ -39,7 +41,7 @@ def test_two_builds_at_once_take_turns(tmp_path: Path, demo_exports: Path) -> No
     assert audit(settings, "select count(*), count(distinct sha256) from audit.file_loads") == [
         (files, files)
     ]
-    assert audit(settings, "select count(*) from raw.orders") == [(DEMO_ORDER_LINES,)]
+    assert audit(settings, "select count(*) from raw.orders") == [(HANDMADE_ORDER_LINES,)]
     assert any("waiting" in out for out in outputs)
 
 
@@ -78,16 +80,24 @@ def test_a_run_waits_for_the_build_lock_held_elsewhere(tmp_path: Path) -> None:
     """What keeps a `make pipeline` and a daemon-launched run apart: .build.lock."""
     import fcntl
 
-    from tests.conftest import HANDMADE_SHOP
-
     settings = use_home(tmp_path / "locked")
     fill_inbox(settings, HANDMADE_SHOP)
     with (settings.home / ".build.lock").open("w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # another run is building
         build = start_build(settings)
-        time.sleep(20)
+        # the run says in the build log that it waits; until then, and after, it loads nothing
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "another build is running" not in _log(settings):
+            assert build.poll() is None, "the build ended instead of waiting for the lock"
+            time.sleep(0.2)
+        assert "another build is running" in _log(settings), "the build never waited"
         assert build.poll() is None, "the build did not wait for the lock"
         assert not any((settings.archive).rglob("*.csv")), "it loaded files while locked out"
     output = build.communicate(timeout=300)[0]
     assert build.returncode == 0, output[-2000:]
-    assert audit(settings, "select count(*) from raw.orders") == [(10,)]
+    assert audit(settings, "select count(*) from raw.orders") == [(HANDMADE_ORDER_LINES,)]
+
+
+def _log(settings: Settings) -> str:
+    path = settings.build_log
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""

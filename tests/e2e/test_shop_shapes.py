@@ -25,7 +25,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.lib.settings import REPO_ROOT, Settings
-from tests.conftest import kept_home_environment
+from tests.conftest import kept_home_environment, shared_path
 from tests.dashboards.test_pages import PAGES, open_page
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "platform_exports"
@@ -126,8 +126,8 @@ def shop_home(home: Path) -> Iterator[Settings]:
 def shop(request, tmp_path_factory) -> Iterator[tuple[str, Settings]]:
     """Each shop shape built once, the way `make pipeline` builds it."""
     name = request.param
-    if name == "taobao_real_sample" and not SAMPLES.is_dir():
-        pytest.skip("../shared/real-samples not here")
+    if name == "taobao_real_sample":
+        shared_path("real-samples")
     shape = SHAPES[name]
     home = tmp_path_factory.mktemp(name)
     # the shop's settings file, as an analyst edits it (written with defaults, then changed)

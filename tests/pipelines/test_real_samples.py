@@ -19,9 +19,14 @@ import pytest
 from pipelines.lib.ingest import ingest_source
 from pipelines.lib.settings import REPO_ROOT, Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
+from tests.conftest import shared_path
 
 SAMPLES = REPO_ROOT.parent / "shared" / "real-samples"
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/real-samples not here")
+
+
+@pytest.fixture(autouse=True)
+def _samples_are_here() -> None:
+    shared_path("real-samples")
 
 
 def rows_of(path: Path, encoding: str = "utf-8-sig", skip: int = 0) -> list[dict]:

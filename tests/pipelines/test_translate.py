@@ -27,6 +27,8 @@ from pipelines.lib.translate import to_chinese
         ("newest day 2025-03-08, 634 day(s) before 2026-12-02",
          "最新数据日为 2025-03-08，比 2026-12-02 早 634 天"),
         ("40 expectations passed", "40 项期望全部通过"),
+        ("no rows loaded since the last passing check (12 checked before)",
+         "上次检查通过后没有新加载的行（此前已检查 12 行）"),
         ("expect_column_values_to_not_be_null order_id: e.g. ['', None]",
          "order_id 未通过 expect_column_values_to_not_be_null，例如 ['', None]"),
         ("something new", "something new"),  # a shape no rule knows stays as written

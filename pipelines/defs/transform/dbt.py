@@ -54,4 +54,6 @@ def shopkpi_dbt_models(
             json.dumps(settings.dbt_vars()),
         ],
         context=context,
+        # one target folder per home: the next build reuses dbt's partial parse
+        target_path=home_profiles_dir(settings) / "target",
     ).stream()
