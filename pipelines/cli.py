@@ -142,7 +142,7 @@ def missing_export_notes(settings: Settings) -> list[str]:
     """One line per export the shop has not sent: fine, and what it would add."""
     import duckdb
 
-    from pipelines.lib.canonical import missing_export_note
+    from pipelines.lib.canonical import SPECS, missing_export_note
     from pipelines.lib.publish import source_freshness
 
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
@@ -151,7 +151,7 @@ def missing_export_notes(settings: Settings) -> list[str]:
         missing_export_note(source, settings.language)
         for source, rows in counts.select("source", "row_count").iter_rows()
         # a shop selling in its reporting currency needs no rates
-        if rows == 0 and source != "fx_rates"
+        if rows == 0 and not SPECS[source].often_absent
     ]
 
 

@@ -139,4 +139,12 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> 
         fill_inbox(settings, demo_exports)
         result = run_build(settings)
         assert result.success, "the demo build failed"
+        # every check passes on the demo, the cross-mart consistency rules among them; only
+        # freshness warns (the demo shop ends on 2026-10-31)
+        failed = [
+            check.check_name
+            for check in result.get_asset_check_evaluations()
+            if not check.passed and not check.check_name.startswith("freshness_")
+        ]
+        assert failed == [], failed
         yield settings

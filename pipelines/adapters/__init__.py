@@ -1,27 +1,44 @@
 """Platform export adapters: which format a file is, and how it maps to the canonical one.
 
-A file is recognised by its header (after any title lines above it): a file already in
-the canonical format of design.md first, then the adapter whose signature columns are
-all present (the most specific one when several are). `docs/formats.md` is written from
-these adapters (`python -m pipelines.adapters.docs`); "how to add an adapter" is there.
+One module per platform (taobao.py, shopify.py, google_ads.py, ...) holds its status map,
+its converters and its `ADAPTERS`; this registry collects every module's `ADAPTERS`, so a
+new platform is a new module. A file is recognised by its header (after any title lines
+above it): a file already in the canonical format of design.md first, then the adapter
+whose signature columns are all present (the most specific one when several are; a tie
+goes to the source first in SOURCES, then to the name first in alphabetical order).
+`docs/formats.md` is written from these adapters (`python -m pipelines.adapters.docs`);
+"how to add an adapter" is there.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipelines.adapters import ads, catalog, orders, pinduoduo, traffic
 from pipelines.adapters.base import Adapter, normalise
-from pipelines.lib.canonical import SPECS
+from pipelines.lib.canonical import SOURCES, SPECS
 
-ADAPTERS: tuple[Adapter, ...] = (
-    *orders.ADAPTERS,
-    *pinduoduo.ADAPTERS,
-    *catalog.ADAPTERS,
-    *ads.ADAPTERS,
-    *traffic.ADAPTERS,
-)
+# modules of this package that hold no adapters (docs.py reads the registry itself)
+_NOT_PLATFORMS = {"base", "docs"}
+
+
+def _registered() -> tuple[Adapter, ...]:
+    """Every adapter of every module in this package, by name."""
+    found: list[Adapter] = []
+    for module in pkgutil.iter_modules(__path__):
+        if module.name in _NOT_PLATFORMS:
+            continue
+        found += getattr(importlib.import_module(f"{__name__}.{module.name}"), "ADAPTERS", ())
+    names = [adapter.name for adapter in found]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise RuntimeError(f"adapter names used twice: {', '.join(sorted(duplicates))}")
+    return tuple(sorted(found, key=lambda a: (SOURCES.index(a.source), a.name)))
+
+
+ADAPTERS: tuple[Adapter, ...] = _registered()
 BY_NAME = {adapter.name: adapter for adapter in ADAPTERS}
 
 

@@ -45,6 +45,8 @@ class Adapted:
     # rows the adapter itself refuses (an order-list row with no item rows): ROW, _reason,
     # record, and _file when the row is in the partner file of a pair
     rejected: pl.DataFrame | None = None
+    # of a pair, the file whose rows the canonical rows are (ROW numbers count in it)
+    rows_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,10 @@ class Adapter:
     how_to_export: str = ""  # where in the back office to get the file
     revenue_semantics: str = ""  # which amount is gross, paid, refunded (docs/formats.md)
     statuses: dict[str, str] = field(default_factory=dict)  # platform -> canonical, for docs
-    # a format that needs a second file (Taobao order list + order detail): its partner
+    # a format that needs a second file (Taobao order list + order detail): its partner's
+    # name; one of the two converts the pair: (its own file, the partner's file) -> rows
     partner: str | None = None
+    convert_pair: Callable[[Export, Export, Settings], Adapted] | None = None
 
     def missing(self, header: Sequence[str]) -> list[str]:
         names = {normalise(h) for h in header}

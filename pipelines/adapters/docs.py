@@ -68,17 +68,21 @@ RECIPE = """
 1. Get a real export (or the platform's documented header) and write a small fixture in
    its exact format, quirks included, in `tests/fixtures/platform_exports/make_fixtures.py`
    (encoding, title lines, totals rows, wrapped ids); run it to write the file.
-2. In the module of its source under `pipelines/adapters/` (`orders.py`, `ads.py`,
-   `traffic.py`, `catalog.py`), write `convert_<name>(export, settings) -> Adapted`: start
-   from `with_source_rows(export.frame)` (keeps each row's number for quarantine), build
-   the canonical columns as text with the helpers in `base.py` (`clean_id`, `number`,
-   `money`, `map_status`, `allocate`, `customer_or_placeholder`, `spread_over_days`), count
-   rows you leave out in `skipped`, and add a `Warning` for anything the format lacks.
-   Raise `FileRejected` with how to export the file instead when it cannot be used.
-3. Add an `Adapter(...)` to that module's `ADAPTERS`: a `signature` of header names
-   (normalised: lower case, no outer spaces) that only this format has all of, the
-   `mappings` (platform column -> canonical column, with notes), `how_to_export` and, for
-   orders, `revenue_semantics`.
+2. Write the platform's module, `pipelines/adapters/<platform>.py` (or add to it, when
+   the platform has one: `shopify.py` holds its orders, products and inventory): its
+   status map, `convert_<name>(export, settings) -> Adapted`, and `ADAPTERS`. Start from
+   `with_source_rows(export.frame)` (keeps each row's number for quarantine), build the
+   canonical columns as text with the helpers in `base.py` (`clean_id`, `number`, `money`,
+   `map_status`, `allocate`, `customer_or_placeholder`, `spread_over_days`) and those its
+   source's adapters share (`order_lines.py`, `ad_reports.py`, `traffic_reports.py`),
+   count rows you leave out in `skipped`, and add a `Warning` for anything the format
+   lacks. Raise `FileRejected` with how to export the file instead when it cannot be used.
+3. Its `Adapter(...)` in that module's `ADAPTERS` (the registry in `__init__.py` collects
+   every module's): a `signature` of header names (normalised: lower case, no outer
+   spaces) that only this format has all of, the `mappings` (platform column -> canonical
+   column, with notes), `how_to_export` and, for orders, `revenue_semantics`. A format that
+   needs a second file names its `partner`, and one of the two converts the pair
+   (`convert_pair`, as `taobao.py` does); ingest pairs the files.
 4. In `tests/pipelines/test_adapters.py`, state by hand what the fixture loads as, and add
    it to the identification test.
 5. Run `python -m pipelines.adapters.docs` to rewrite this page, and `make test`.

@@ -32,12 +32,12 @@ from pipelines.adapters.base import (
     number,
     with_source_rows,
 )
-from pipelines.adapters.orders import (
-    _canonical,
-    _m,
-    _money_columns,
-    _placeholder_warning,
-    _refund_status,
+from pipelines.adapters.order_lines import (
+    canonical_rows,
+    mappings,
+    money_columns,
+    placeholder_warning,
+    refund_status,
 )
 from pipelines.lib.settings import Settings
 
@@ -121,7 +121,7 @@ def convert_pinduoduo(export: Export, settings: Settings) -> Adapted:
     paid = pl.when(pl.col("_paid_from_id")).then(id_day).otherwise(paid)
     ordered = pl.coalesce(clean_text(col(frame, "订单创建时间", "下单时间")), paid, id_day)
 
-    out = _canonical(
+    out = canonical_rows(
         frame,
         order_id=pl.col("_oid"),
         platform=pl.lit("pinduoduo"),
@@ -130,7 +130,7 @@ def convert_pinduoduo(export: Export, settings: Settings) -> Adapted:
         ),
         order_ts=ordered,
         paid_ts=paid,
-        status=_refund_status(status),
+        status=refund_status(status),
         sku=pl.coalesce(
             clean_text(clean_id(col(frame, "商家编码-规格维度"))),
             clean_text(clean_id(col(frame, "商家编码-商品维度"))),
@@ -139,9 +139,9 @@ def convert_pinduoduo(export: Export, settings: Settings) -> Adapted:
         ),
         currency=pl.lit("CNY"),
         region=clean_text(col(frame, "省", "收货省份")),
-        **_money_columns(),
+        **money_columns(),
     )
-    warnings = _placeholder_warning(out) + _disagreeing_amounts(frame) + _days_from_ids(frame)
+    warnings = placeholder_warning(out) + _disagreeing_amounts(frame) + _days_from_ids(frame)
     return Adapted(
         out,
         0,
@@ -200,7 +200,7 @@ ADAPTERS = (
         "refund = the line's net when 售后状态 (or 订单状态) says 退款成功, or 退款金额 when the "
         "export has it; 退款中 is not a refund yet; 邮费 left out; paid time = 支付时间, else "
         "拼单成功时间, else 订单成交时间",
-        mappings=_m(
+        mappings=mappings(
             ("order_id", "订单号", 'a TAB or ="…" around it is removed'),
             ("platform", "(constant)", "pinduoduo"),
             ("customer_id", "(placeholder)", "the export names no buyer: one per order"),

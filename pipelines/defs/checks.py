@@ -120,5 +120,5 @@ def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
 
 
 quality_checks = [build_quality_check(source) for source in SOURCES]
-# products have no business day: their freshness is not a day's data
-freshness_checks = [build_freshness_check(source) for source in SOURCES if source != "products"]
+# a source without a business day (products) has no freshness to check
+freshness_checks = [build_freshness_check(s) for s in SOURCES if SPECS[s].business_day]

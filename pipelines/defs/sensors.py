@@ -6,7 +6,7 @@ import json
 import dagster as dg
 
 from pipelines.defs.jobs import daily_build
-from pipelines.lib.ingest import pending_files
+from pipelines.ingest import pending_files
 from pipelines.lib.run_status import record_run, summarise_run
 from pipelines.lib.settings import SOURCES, Settings
 

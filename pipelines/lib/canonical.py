@@ -64,6 +64,10 @@ class SourceSpec:
     # what the shop sees once this export arrives, said to the analyst while it is missing
     title_zh: str = ""
     unlocks: dict[str, str] = field(default_factory=dict)
+    # the column that dates the data (freshness); None: the source has no business day
+    business_day: str | None = None
+    # some shops never need it (fx_rates: a shop selling only in its reporting currency)
+    often_absent: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -104,6 +108,7 @@ SPECS: dict[str, SourceSpec] = {
                 opt("device", "text"),
             ),
             natural_key=("platform", "order_id", "line_id"),
+            business_day="paid_ts",
             # an order line without line_id is identified by its sku
             key_fallbacks={"line_id": "sku"},
             description="one row per order line",
@@ -129,6 +134,7 @@ SPECS: dict[str, SourceSpec] = {
                 opt("orders", "int", min_value=0),
             ),
             natural_key=("date", "platform", "channel", "device"),
+            business_day="date",
             description="one row per day, platform, channel and device",
             title_zh="流量",
             unlocks={
@@ -152,6 +158,7 @@ SPECS: dict[str, SourceSpec] = {
                 opt("conversion_value", "money", min_value=0),
             ),
             natural_key=("date", "ad_platform", "campaign_id"),
+            business_day="date",
             description="one row per day and campaign",
             title_zh="广告",
             unlocks={
@@ -176,6 +183,7 @@ SPECS: dict[str, SourceSpec] = {
                 Column("currency", "currency"),
             ),
             natural_key=("shipment_id",),
+            business_day="ship_ts",
             description="one row per shipment, outbound or return",
             title_zh="物流",
             unlocks={
@@ -193,6 +201,7 @@ SPECS: dict[str, SourceSpec] = {
                 opt("unit_cost", "money", min_value=0),
             ),
             natural_key=("snapshot_date", "sku", "warehouse"),
+            business_day="snapshot_date",
             description="one row per day, sku and warehouse (end-of-day stock)",
             title_zh="库存",
             unlocks={
@@ -227,6 +236,8 @@ SPECS: dict[str, SourceSpec] = {
                 Column("rate", "float", positive=True),
             ),
             natural_key=("date", "currency"),
+            business_day="date",
+            often_absent=True,
             description="units of reporting currency for one unit of currency, per day",
             title_zh="汇率",
             unlocks={
@@ -236,6 +247,10 @@ SPECS: dict[str, SourceSpec] = {
         ),
     )
 }
+
+
+# the sources, in the order the pipeline and the docs list them
+SOURCES: tuple[str, ...] = tuple(SPECS)
 
 
 def missing_export_note(source: str, lang: str = "en") -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.lib.canonical import SPECS
 from pipelines.lib.settings import REPO_ROOT, Settings
 
 COPIED_SCHEMAS = ("marts", "audit")
@@ -35,18 +36,10 @@ def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
 
 def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per source: newest business day in the data and when its last file was loaded."""
-    day_columns = {
-        "orders": "paid_ts",
-        "traffic": '"date"',
-        "ads": '"date"',
-        "logistics": "ship_ts",
-        "inventory": "snapshot_date",
-        "products": None,
-        "fx_rates": '"date"',
-    }
     parts = []
-    for source, column in day_columns.items():
-        latest = f"cast(max({column}) as date)" if column else "cast(null as date)"
+    for source, spec in SPECS.items():
+        column = spec.business_day
+        latest = f'cast(max("{column}") as date)' if column else "cast(null as date)"
         parts.append(
             f"select '{source}' as source, {latest} as latest_data_date, "
             f"max(_loaded_at) as last_loaded_at, count(*) as row_count from raw.{source}"

@@ -15,11 +15,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# the sources are declared with everything else about them in canonical.py (SPECS)
+from pipelines.lib.canonical import SOURCES
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SETTINGS_FILE = "shopkpi.toml"
-
-SOURCES = ("orders", "traffic", "ads", "logistics", "inventory", "products", "fx_rates")
 
 # name -> what it means, for the commented file a new home starts with
 SETTING_NOTES = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 from dbt.cli.main import dbtRunner
 
-from pipelines.lib.ingest import ingest_source
+from pipelines.ingest import ingest_source
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
 

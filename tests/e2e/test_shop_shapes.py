@@ -12,6 +12,7 @@ sample in ../shared/real-samples (orders only, 3,989 real orders).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -184,6 +185,11 @@ def test_every_mart_exists_and_the_missing_exports_are_named(shop) -> None:
     assert (shown["timezone"], shown["reporting_currency"]) == (
         SHAPES[name].timezone, SHAPES[name].currency,
     )  # fmt: skip
+    # the cross-mart consistency rules hold for every shape (dbt tests in every build)
+    last = json.loads((settings.published.parent / "last_run.json").read_text("utf-8"))
+    rules = [c for c in last["checks"] if c["check"].startswith("assert_")]
+    assert len(rules) >= 6, rules
+    assert [c["check"] for c in rules if not c["passed"]] == []
     notes = cli.missing_export_notes(settings)
     for source in {"orders", "traffic", "ads", "logistics", "inventory", "products"} - sent:
         assert any(f"inbox/{source}/" in note for note in notes), (source, notes)

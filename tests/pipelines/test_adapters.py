@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines import adapters
-from pipelines.lib.ingest import IngestSummary, ingest_source
+from pipelines.ingest import IngestSummary, ingest_source
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.lib.ingest import ingest_source
+from pipelines.ingest import ingest_source
 from pipelines.lib.settings import REPO_ROOT, Settings
 from pipelines.lib.translate import to_chinese
 from pipelines.lib.warehouse import connect, ensure_schemas

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from pipelines.lib.ingest import ingest_source
+from pipelines.ingest import ingest_source
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
 
@@ -112,7 +112,7 @@ def test_files_still_downloading_are_left_alone(home: Settings) -> None:
 
 def test_file_names_and_links_cannot_reach_outside_shopkpi_home(home: Settings, tmp_path) -> None:
     """`../` in a name, a link to a file elsewhere, an inbox folder that leads elsewhere."""
-    from pipelines.lib.ingest import _free_name
+    from pipelines.ingest.files import free_name as _free_name
 
     line = "A1,tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,paid,S1,2,10.5,1,CNY\n"
     folder = home.archive / "orders"

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.lib.ingest import ingest_source
+from pipelines.ingest import ingest_source
 from pipelines.lib.settings import REPO_ROOT, Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
 from tests.conftest import shared_path

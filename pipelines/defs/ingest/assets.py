@@ -3,8 +3,8 @@
 import dagster as dg
 
 from pipelines.defs.resources import ShopSettings
+from pipelines.ingest import ingest_source
 from pipelines.lib.canonical import SPECS
-from pipelines.lib.ingest import ingest_source
 from pipelines.lib.settings import SOURCES
 from pipelines.lib.warehouse import connect, ensure_schemas
 

@@ -6,9 +6,7 @@ with
 
 orders as (
 
-    select * from {{ ref('int_orders_summarised') }}
-    -- placeholder buyers are not customers: customer KPIs leave them out
-    where is_valid and not is_placeholder_customer
+    select * from {{ ref('int_customer_orders') }}
 
 ),
 

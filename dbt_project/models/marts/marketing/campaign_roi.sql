@@ -11,8 +11,7 @@ ad_spend as (
 
 orders as (
 
-    select * from {{ ref('int_orders_summarised') }}
-    where is_valid
+    select * from {{ ref('int_orders_attributed') }}
 
 ),
 
@@ -46,8 +45,8 @@ attributed_days as (
 
     select
         orders.paid_date as campaign_date,
-        campaigns.ad_platform,
-        campaigns.campaign_id,
+        orders.attributed_ad_platform as ad_platform,
+        orders.attributed_campaign_id as campaign_id,
         count(*) as attributed_orders,
         sum(orders.net_revenue) as attributed_revenue,
         -- from the sums, as fct_daily_kpis: cogs is its known part, NULL when unknown
@@ -55,9 +54,8 @@ attributed_days as (
             as attributed_gross_profit,
         sum(case when orders.is_first_order then 1 else 0 end) as new_customers
     from orders
-    inner join campaigns
-        on orders.utm_campaign = campaigns.campaign_id
-    group by orders.paid_date, campaigns.ad_platform, campaigns.campaign_id
+    where orders.attributed_campaign_id is not null
+    group by orders.paid_date, orders.attributed_ad_platform, orders.attributed_campaign_id
 
 ),
 

@@ -9,14 +9,7 @@ ad_spend as (
 
 orders as (
 
-    select * from {{ ref('int_orders_summarised') }}
-    where is_valid
-
-),
-
-campaigns as (
-
-    select * from {{ ref('int_campaigns') }}
+    select * from {{ ref('int_orders_attributed') }}
 
 ),
 
@@ -43,11 +36,11 @@ order_days as (
         sum(orders.net_revenue) as net_revenue,
         sum(case when orders.is_first_order then 1 else 0 end) as new_customers,
         sum(
-            case when campaigns.campaign_id is not null then orders.net_revenue else 0 end
+            case
+                when orders.attributed_campaign_id is not null then orders.net_revenue else 0
+            end
         ) as attributed_revenue
     from orders
-    left join campaigns
-        on orders.utm_campaign = campaigns.campaign_id
     group by orders.paid_date
 
 ),
