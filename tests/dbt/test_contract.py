@@ -49,6 +49,7 @@ def test_every_mart_and_column_is_documented(demo_build: Settings) -> None:
         for node in nodes:
             assert node["description"].strip(), node["name"]
             documented = {name: col["description"].strip() for name, col in node["columns"].items()}
+            chinese = {name: _meta(col) for name, col in node["columns"].items()}
             columns = con.execute(
                 "select column_name from information_schema.columns "
                 "where table_schema = 'marts' and table_name = ?",
@@ -56,3 +57,12 @@ def test_every_mart_and_column_is_documented(demo_build: Settings) -> None:
             ).fetchall()
             for (column,) in columns:
                 assert documented.get(column), f"{node['name']}.{column} has no description"
+                # the tooltips in Chinese: a label and a definition for every column
+                meta = chinese.get(column, {})
+                assert meta.get("label_zh"), f"{node['name']}.{column} has no label_zh"
+                assert meta.get("description_zh"), f"{node['name']}.{column} has no description_zh"
+
+
+def _meta(column: dict) -> dict:
+    """A column's meta: dbt keeps it under config.meta as well as meta."""
+    return column.get("meta") or column.get("config", {}).get("meta") or {}
