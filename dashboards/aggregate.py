@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboards.kpis import safe_ratio
+
 RUN_OUT_DAYS = 14  # fewer days of cover than this: reorder now
 OVERSTOCK_DAYS = 90  # more days of inventory than this: too much stock
 
@@ -17,19 +19,15 @@ def known_total(column: str) -> pl.Expr:
     return pl.when(pl.col(column).count() > 0).then(pl.col(column).sum()).alias(column)
 
 
-def _ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-    return pl.when(denominator != 0).then(numerator / denominator)
-
-
 def _turnover_ratios() -> list[pl.Expr]:
     """inventory_turnover's formulas on summed parts (turnover first: the others use it)."""
-    turnover = _ratio(pl.col("cogs"), pl.col("avg_inventory_value"))
+    turnover = safe_ratio(pl.col("cogs"), pl.col("avg_inventory_value"))
     return [
         turnover.alias("turnover"),
-        _ratio(pl.col("snapshot_days"), turnover).alias("days_of_inventory"),
-        _ratio(pl.col("units_sold"), pl.col("units_sold") + pl.col("closing_on_hand_qty")).alias(
-            "sell_through_rate"
-        ),
+        safe_ratio(pl.col("snapshot_days"), turnover).alias("days_of_inventory"),
+        safe_ratio(
+            pl.col("units_sold"), pl.col("units_sold") + pl.col("closing_on_hand_qty")
+        ).alias("sell_through_rate"),
     ]
 
 
@@ -54,12 +52,13 @@ def inventory_by_sku(months: pl.DataFrame) -> pl.DataFrame:
     return (
         summed.join(closing, on="sku", how="left")
         .with_columns(
-            _ratio(pl.col("_value_days"), pl.col("snapshot_days")).alias("avg_inventory_value")
+            safe_ratio(pl.col("_value_days"), pl.col("snapshot_days")).alias("avg_inventory_value")
         )
         .with_columns(*_turnover_ratios())
         .with_columns(
-            _ratio(
-                pl.col("closing_on_hand_qty"), pl.col("units_sold") / pl.col("snapshot_days")
+            safe_ratio(
+                pl.col("closing_on_hand_qty"),
+                safe_ratio(pl.col("units_sold"), pl.col("snapshot_days")),
             ).alias("days_of_cover"),
         )
         .drop("_value_days")
@@ -102,16 +101,16 @@ def logistics_by(months: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
             pl.col("orders_returned").sum(),
         )
         .with_columns(
-            _ratio(pl.col("shipping_cost"), pl.col("orders_shipped")).alias("cost_per_order"),
-            _ratio(pl.col("shipping_cost"), pl.col("net_revenue")).alias("cost_to_revenue"),
-            _ratio(pl.col("on_time_shipments"), pl.col("shipments_with_promise")).alias(
+            safe_ratio(pl.col("shipping_cost"), pl.col("orders_shipped")).alias("cost_per_order"),
+            safe_ratio(pl.col("shipping_cost"), pl.col("net_revenue")).alias("cost_to_revenue"),
+            safe_ratio(pl.col("on_time_shipments"), pl.col("shipments_with_promise")).alias(
                 "on_time_rate"
             ),
             (pl.col("shipments_with_promise") - pl.col("on_time_shipments")).alias(
                 "late_shipments"
             ),
-            _ratio(pl.col("_days"), pl.col("delivered_shipments")).alias("avg_delivery_days"),
-            _ratio(pl.col("orders_returned"), pl.col("orders_shipped")).alias("return_rate"),
+            safe_ratio(pl.col("_days"), pl.col("delivered_shipments")).alias("avg_delivery_days"),
+            safe_ratio(pl.col("orders_returned"), pl.col("orders_shipped")).alias("return_rate"),
         )
         .drop("_days")
         .sort(keys)

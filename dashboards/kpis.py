@@ -50,6 +50,18 @@ OVERVIEW_KPIS = (
     Kpi("cogs_coverage", "Cost of goods known", "ratio", "net_revenue_with_cost", "net_revenue"),
 )
 
+
+def safe_ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator, NULL when the denominator is 0 or NULL: the marts'
+    safe_ratio macro, for ratios the pages compute over a chosen period."""
+    return pl.when(denominator != 0).then(numerator / denominator)
+
+
+def ratio_of(numerator: float | None, denominator: float | None) -> float | None:
+    """The same for two totals: NULL when either is unknown or the denominator is 0."""
+    return numerator / denominator if numerator is not None and denominator else None
+
+
 ACRONYMS = {"aov": "AOV", "ctr": "CTR", "cpc": "CPC", "roas": "ROAS", "roi": "ROI",
             "cac": "CAC", "mer": "MER", "sku": "SKU", "rfm": "RFM", "90d": "90 days",
             "mase": "MASE", "smape": "sMAPE", "sd": "SD", "qty": "quantity"}  # fmt: skip
@@ -103,7 +115,7 @@ def period_value(frame: pl.DataFrame, kpi: Kpi) -> float | None:
         ),
     }  # fmt: skip
     numerator, denominator = sums[kpi.numerator], sums[kpi.denominator]
-    return None if numerator is None or not denominator else numerator / denominator
+    return ratio_of(numerator, denominator)
 
 
 def format_value(value: float | None, kind: str, lang: str, currency: str = "CNY") -> str:

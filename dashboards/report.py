@@ -14,6 +14,8 @@ import io
 import polars as pl
 import xlsxwriter
 
+from dashboards.kpis import safe_ratio
+
 TEXT_COLUMNS = ("campaign_name", "ad_platform", "campaign_id")
 SUM_COLUMNS = ("spend", "impressions", "clicks", "attributed_orders", "attributed_revenue",
                "attributed_gross_profit", "new_customers")  # fmt: skip
@@ -25,11 +27,6 @@ REPORT_COLUMNS = (
 RATIO_COLUMNS = ("ctr", "roas", "roi")
 COUNT_COLUMNS = ("impressions", "clicks", "attributed_orders", "new_customers")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-    """NULL when the denominator is 0, as in the marts."""
-    return pl.when(denominator != 0).then(numerator / denominator)
 
 
 def campaign_summary(days: pl.DataFrame) -> pl.DataFrame:
@@ -54,13 +51,13 @@ def campaign_summary(days: pl.DataFrame) -> pl.DataFrame:
     )
     return (
         summed.with_columns(
-            _ratio(pl.col("clicks"), pl.col("impressions")).alias("ctr"),
-            _ratio(pl.col("spend"), pl.col("clicks")).alias("cpc"),
-            _ratio(pl.col("attributed_revenue"), pl.col("spend")).alias("roas"),
-            _ratio(pl.col("attributed_gross_profit") - pl.col("spend"), pl.col("spend")).alias(
+            safe_ratio(pl.col("clicks"), pl.col("impressions")).alias("ctr"),
+            safe_ratio(pl.col("spend"), pl.col("clicks")).alias("cpc"),
+            safe_ratio(pl.col("attributed_revenue"), pl.col("spend")).alias("roas"),
+            safe_ratio(pl.col("attributed_gross_profit") - pl.col("spend"), pl.col("spend")).alias(
                 "roi"
             ),
-            _ratio(pl.col("spend"), pl.col("new_customers")).alias("cac"),
+            safe_ratio(pl.col("spend"), pl.col("new_customers")).alias("cac"),
         )
         .select(REPORT_COLUMNS)
         .sort("spend", descending=True)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards import charts, data, page
 from dashboards.i18n import lang, t
-from dashboards.kpis import definition, label
+from dashboards.kpis import definition, label, safe_ratio
 
 ctx = page.begin("customers", main_source="orders")
 chosen = ctx.chosen
@@ -59,7 +59,7 @@ shown = segments.select(
     "orders",
     "net_revenue",
     "gross_profit",
-    (pl.col("net_revenue") / pl.col("customers")).alias("revenue_per_customer"),
+    safe_ratio(pl.col("net_revenue"), pl.col("customers")).alias("revenue_per_customer"),
     "avg_recency_days",
 )
 left, right = st.columns([2, 3])

@@ -7,7 +7,15 @@ import streamlit as st
 
 from dashboards import charts, data, page, report
 from dashboards.i18n import lang, t
-from dashboards.kpis import definition, english_label, format_value, known_sum, label
+from dashboards.kpis import (
+    definition,
+    english_label,
+    format_value,
+    known_sum,
+    label,
+    ratio_of,
+    safe_ratio,
+)
 
 ctx = page.begin("marketing", main_source="ads", also_uses=("orders",))
 chosen = ctx.chosen
@@ -24,10 +32,6 @@ docs = data.column_docs("campaign_roi")
 shop_docs = data.column_docs("fct_daily_marketing")
 
 
-def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    return numerator / denominator if numerator is not None and denominator else None
-
-
 spend = float(campaigns["spend"].sum() or 0)
 attributed = float(campaigns["attributed_revenue"].sum() or 0)
 # a campaign whose gross profit is unknown makes the period's unknown
@@ -36,12 +40,12 @@ profit = None if profits.null_count() else float(profits.sum() or 0)
 cards = [
     ("spend", docs, spend, "money"),
     ("attributed_revenue", docs, attributed, "money"),
-    ("roas", docs, ratio(attributed, spend), "number"),
-    ("roi", docs, ratio(None if profit is None else profit - spend, spend), "ratio"),
-    ("mer", shop_docs, ratio(known_sum(shop["net_revenue"]), known_sum(shop["ad_spend"])),
+    ("roas", docs, ratio_of(attributed, spend), "number"),
+    ("roi", docs, ratio_of(None if profit is None else profit - spend, spend), "ratio"),
+    ("mer", shop_docs, ratio_of(known_sum(shop["net_revenue"]), known_sum(shop["ad_spend"])),
      "number"),
     ("blended_cac", shop_docs,
-     ratio(known_sum(shop["ad_spend"]), known_sum(shop["new_customers"])), "money"),
+     ratio_of(known_sum(shop["ad_spend"]), known_sum(shop["new_customers"])), "money"),
 ]  # fmt: skip
 slots = st.columns(3) + st.columns(3)
 for column, (name, source_docs, value, kind) in zip(slots, cards, strict=True):
@@ -99,12 +103,8 @@ weekly = (
     shop.group_by_dynamic("date", every="1w")
     .agg(pl.col("ad_spend").sum(), pl.col("net_revenue").sum(), pl.col("new_customers").sum())
     .with_columns(
-        pl.when(pl.col("ad_spend") != 0)
-        .then(pl.col("net_revenue") / pl.col("ad_spend"))
-        .alias("mer"),
-        pl.when(pl.col("new_customers") != 0)
-        .then(pl.col("ad_spend") / pl.col("new_customers"))
-        .alias("blended_cac"),
+        safe_ratio(pl.col("net_revenue"), pl.col("ad_spend")).alias("mer"),
+        safe_ratio(pl.col("ad_spend"), pl.col("new_customers")).alias("blended_cac"),
     )
 )
 left, right = st.columns(2)

@@ -8,7 +8,14 @@ import streamlit as st
 from dashboards import charts, data, page
 from dashboards.aggregate import known_total
 from dashboards.i18n import lang, t
-from dashboards.kpis import OVERVIEW_KPIS, definition, format_value, label, period_value
+from dashboards.kpis import (
+    OVERVIEW_KPIS,
+    definition,
+    format_value,
+    label,
+    period_value,
+    safe_ratio,
+)
 
 ctx = page.begin("overview", main_source="orders", also_uses=("traffic", "products", "logistics"))
 chosen = ctx.chosen
@@ -76,9 +83,11 @@ by_platform = (
         how="left",
     )
     .with_columns(
-        (pl.col("orders") / pl.col("sessions")).alias("conversion_rate"),
-        (pl.col("net_revenue") / pl.col("net_revenue").sum()).alias("share"),
-        ((pl.col("net_revenue") - pl.col("previous")) / pl.col("previous").abs()).alias("growth"),
+        safe_ratio(pl.col("orders"), pl.col("sessions")).alias("conversion_rate"),
+        safe_ratio(pl.col("net_revenue"), pl.col("net_revenue").sum()).alias("share"),
+        safe_ratio(pl.col("net_revenue") - pl.col("previous"), pl.col("previous").abs()).alias(
+            "growth"
+        ),
     )
     .drop("previous")
     .sort("net_revenue", descending=True)
