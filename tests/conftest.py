@@ -27,9 +27,9 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
 def use_home(home: Path) -> Settings:
-    os.environ["SHOPKPI_HOME"] = str(home)
-    os.environ["DAGSTER_HOME"] = str(home / "dagster_home")
-    settings = Settings.from_env()
+    """A home's settings and folders. The process environment stays as it was: a build
+    gets its settings passed in (cli.build, run_build), a subprocess gets SHOPKPI_HOME."""
+    settings = Settings.from_env(home)
     settings.ensure_dirs()
     return settings
 

@@ -65,8 +65,10 @@ class Settings:
     shopify_currency: str = "USD"
 
     @classmethod
-    def from_env(cls) -> Settings:
-        home = Path(os.environ.get("SHOPKPI_HOME") or REPO_ROOT / "data").resolve()
+    def from_env(cls, home: Path | None = None) -> Settings:
+        """The settings of `home` (default: SHOPKPI_HOME): its shopkpi.toml, overridden by
+        SHOPKPI_<NAME> environment variables."""
+        home = Path(home or os.environ.get("SHOPKPI_HOME") or REPO_ROOT / "data").resolve()
         values: dict[str, object] = {}
         where: dict[str, str] = {}
         path = home / SETTINGS_FILE
@@ -190,7 +192,12 @@ class Settings:
 
     @property
     def dagster_home(self) -> Path:
-        return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster_home")
+        """Dagster's instance folder: DAGSTER_HOME when it is set for this home (the Makefile
+        sets it beside SHOPKPI_HOME), else SHOPKPI_HOME/dagster_home."""
+        env_home = os.environ.get("SHOPKPI_HOME")
+        if os.environ.get("DAGSTER_HOME") and env_home and Path(env_home).resolve() == self.home:
+            return Path(os.environ["DAGSTER_HOME"])
+        return self.home / "dagster_home"
 
     def inbox_for(self, source: str) -> Path:
         return self.inbox / source

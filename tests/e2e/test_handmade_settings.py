@@ -95,7 +95,7 @@ def built(request, tmp_path_factory):
         (settings.home / "shopkpi.toml").write_text(
             f'timezone = "{zone}"\nreporting_currency = "{currency}"\n', encoding="utf-8"
         )
-        settings = Settings.from_env()
+        settings = Settings.from_env(settings.home)
         fill_inbox(settings, HANDMADE_SHOP)
         for path in settings.inbox_for("fx_rates").iterdir():
             path.unlink()  # the sample's rates are to CNY: this shop reports in another currency
@@ -165,13 +165,13 @@ def test_a_new_timezone_and_currency_rebuild_every_mart_as_a_fresh_home_would(tm
         assert cli.build(switched) == 0
         (switched.home / "shopkpi.toml").write_text(MOVED, "utf-8")
         (switched.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
-        switched = Settings.from_env()
+        switched = Settings.from_env(switched.home)
         assert cli.build(switched) == 0
         # a fresh home in Los Angeles time and USD from the start, with the same files
         fresh = use_home(tmp_path / "fresh")
         (fresh.home / "shopkpi.toml").write_text(MOVED, "utf-8")
         fill_inbox(fresh, HANDMADE_SHOP)
         (fresh.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
-        fresh = Settings.from_env()
+        fresh = Settings.from_env(fresh.home)
         assert cli.build(fresh) == 0
         assert marts_of(Settings(home=tmp_path / "switched")) == marts_of(fresh)
