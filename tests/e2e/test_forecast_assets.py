@@ -54,7 +54,7 @@ def test_a_daily_run_refits_and_the_weekly_run_backtests_again(
     settings = use_home(tmp_path / "copy")
     shutil.copy(demo_build.warehouse, settings.warehouse)
     before = table(settings, "select max(backtested_at) as t from marts.forecast_accuracy")["t"][0]
-    resources = {"shop": ShopSettings()}
+    resources = {"shop": ShopSettings(home=str(settings.home), values=settings.as_values())}
 
     daily = dg.materialize([forecasts], resources=resources)
     assert daily.success
