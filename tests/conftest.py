@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import dagster as dg
 import pytest
 
 from pipelines.lib.settings import REPO_ROOT, SOURCES, Settings
 
+T = TypeVar("T")
 HANDMADE_SHOP = REPO_ROOT / "data" / "samples" / "handmade_shop"
 DEMO_ORDER_LINES = 6_000
 DEMO_SEED = 7
@@ -72,6 +74,18 @@ def run_build(settings: Settings) -> dg.ExecuteInProcessResult:
 
 # fixtures that build a shop once for many tests that only read it
 SHARED_BUILDS = ("demo_build", "built", "shop")
+_BUILT: dict[str, object] = {}
+
+
+def build_once(key: str, make: Callable[[], T]) -> T:
+    """What `make` builds, once per test process. A module-scoped fixture can be set up
+    again between the tests of its xdist group (the worker tears it down when it does not
+    yet know the next test); the build it made is still good, so it is kept here."""
+    if key not in _BUILT:
+        _BUILT[key] = make()
+    return _BUILT[key]
+
+
 SHARED = REPO_ROOT.parent / "shared"
 
 
@@ -126,15 +140,19 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pipelines import demo
 
-    out = tmp_path_factory.mktemp("demo_exports")
-    demo.generate(out, DEMO_ORDER_LINES, DEMO_SEED)
-    return out
+    def generate() -> Path:
+        out = tmp_path_factory.mktemp("demo_exports")
+        demo.generate(out, DEMO_ORDER_LINES, DEMO_SEED)
+        return out
+
+    return build_once("demo_exports", generate)
 
 
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> Iterator[Settings]:
+def demo_build(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> Settings:
     """A warehouse built once from the small demo shop; tests only read it."""
-    with kept_home_environment():
+
+    def build() -> Settings:
         settings = use_home(tmp_path_factory.mktemp("demo_home"))
         fill_inbox(settings, demo_exports)
         result = run_build(settings)
@@ -147,4 +165,6 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> 
             if not check.passed and not check.check_name.startswith("freshness_")
         ]
         assert failed == [], failed
-        yield settings
+        return settings
+
+    return build_once("demo_build", build)

@@ -19,7 +19,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.lib.settings import Settings
-from tests.conftest import HANDMADE_SHOP, fill_inbox, kept_home_environment
+from tests.conftest import HANDMADE_SHOP, build_once, fill_inbox, kept_home_environment
 
 D = dt.date
 SETTINGS = {
@@ -86,9 +86,13 @@ def expected_days(setting: str) -> dict[tuple[dt.date, str], dict[str, Decimal]]
 
 @pytest.fixture(scope="module", params=list(SETTINGS))
 def built(request, tmp_path_factory):
+    setting = request.param
+    yield setting, build_once(f"setting:{setting}", lambda: build_in(setting, tmp_path_factory))
+
+
+def build_in(setting: str, tmp_path_factory) -> Settings:
     from tests.conftest import use_home
 
-    setting = request.param
     zone, currency, cny, usd = SETTINGS[setting]
     with kept_home_environment():
         settings = use_home(tmp_path_factory.mktemp(setting))
@@ -103,7 +107,7 @@ def built(request, tmp_path_factory):
             f"date,currency,rate\n2025-02-27,CNY,{cny}\n2025-02-27,USD,{usd}\n", encoding="utf-8"
         )
         assert cli.build(settings) == 0, setting
-        yield setting, settings
+    return settings
 
 
 def test_daily_kpis_by_hand_in_each_timezone_and_currency(built) -> None:

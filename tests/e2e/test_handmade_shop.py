@@ -88,12 +88,15 @@ def assert_rows(actual: list[dict], expected: list[dict]) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Settings:
-    from tests.conftest import use_home
+    from tests.conftest import build_once, use_home
 
-    settings = use_home(tmp_path_factory.mktemp("handmade"))
-    fill_inbox(settings, HANDMADE_SHOP)
-    assert cli.build(settings) == 0  # what `make pipeline` runs
-    return settings
+    def build() -> Settings:
+        settings = use_home(tmp_path_factory.mktemp("handmade"))
+        fill_inbox(settings, HANDMADE_SHOP)
+        assert cli.build(settings) == 0  # what `make pipeline` runs
+        return settings
+
+    return build_once("handmade", build)
 
 
 def test_every_kpi_matches_the_hand_computation(built: Settings) -> None:

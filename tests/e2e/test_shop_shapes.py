@@ -26,7 +26,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.lib.settings import REPO_ROOT, Settings
-from tests.conftest import kept_home_environment, shared_path
+from tests.conftest import build_once, kept_home_environment, shared_path
 from tests.dashboards.test_pages import PAGES, open_page
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "platform_exports"
@@ -129,6 +129,10 @@ def shop(request, tmp_path_factory) -> Iterator[tuple[str, Settings]]:
     name = request.param
     if name == "taobao_real_sample":
         shared_path("real-samples")
+    yield name, build_once(f"shape:{name}", lambda: build_shape(name, tmp_path_factory))
+
+
+def build_shape(name: str, tmp_path_factory) -> Settings:
     shape = SHAPES[name]
     home = tmp_path_factory.mktemp(name)
     # the shop's settings file, as an analyst edits it (written with defaults, then changed)
@@ -144,7 +148,7 @@ def shop(request, tmp_path_factory) -> Iterator[tuple[str, Settings]]:
         assert (settings.timezone, settings.reporting_currency) == (shape.timezone, shape.currency)
         shape.fill(settings.inbox)
         assert cli.build(settings) == 0, f"{name} did not build"
-        yield name, settings
+    return settings
 
 
 def rows(settings: Settings, sql: str) -> list[dict]:
