@@ -1,12 +1,14 @@
 """Shared fixtures: every test gets its own SHOPKPI_HOME; each shared build runs once.
 
-`make test` runs two pytest-xdist workers (`--dist loadgroup`): the tests that read one
-shared build (SHARED_BUILDS) are one group, so that build runs once, on one worker; the
-tests that build nothing run first.
+`make test` runs two pytest-xdist workers. A shop that many tests only read (the demo, the
+hand-made shop, each shop shape and setting) is built once per run, by the first worker
+that needs it (`build_once`); the tests that build nothing run first.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -77,12 +79,42 @@ SHARED_BUILDS = ("demo_build", "built", "shop")
 _BUILT: dict[str, object] = {}
 
 
-def build_once(key: str, make: Callable[[], T]) -> T:
-    """What `make` builds, once per test process. A module-scoped fixture can be set up
-    again between the tests of its xdist group (the worker tears it down when it does not
-    yet know the next test); the build it made is still good, so it is kept here."""
-    if key not in _BUILT:
-        _BUILT[key] = make()
+def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every xdist worker of this run sees (the workers' temp folders' parent)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-builds"
+
+
+def build_once(key: str, make: Callable[[], T], tmp_path_factory: pytest.TempPathFactory) -> T:
+    """What `make` builds (a home's Settings or a folder's Path), once per test run: the
+    first worker to ask builds it under a lock, the others wait and read the same one.
+    Fixtures can be set up again on another worker (xdist's groups do not reach pytest
+    9.2's node ids), and a shop that only tests read needs building once."""
+    if key in _BUILT:
+        return _BUILT[key]
+    root = _shared_root(tmp_path_factory)
+    root.mkdir(parents=True, exist_ok=True)
+    done = root / f"{key.replace(':', '_')}.json"
+    with (root / f"{key.replace(':', '_')}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            try:
+                made = make()
+            except BaseException as err:
+                done.write_text(json.dumps({"error": f"{type(err).__name__}: {err}"}), "utf-8")
+                raise
+            record = (
+                {"home": str(made.home), "values": made.as_values()}
+                if isinstance(made, Settings) else {"path": str(made)}
+            )  # fmt: skip
+            done.write_text(json.dumps(record), encoding="utf-8")
+    record = json.loads(done.read_text(encoding="utf-8"))
+    if "error" in record:
+        pytest.fail(f"the shared build {key} failed on another worker: {record['error']}")
+    if "home" in record:
+        _BUILT[key] = Settings.from_values(record["home"], record["values"])
+    else:
+        _BUILT[key] = Path(record["path"])
     return _BUILT[key]
 
 
@@ -103,30 +135,24 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def _shared_build(item: pytest.Item) -> str | None:
-    """The xdist group of a test that reads a shared build: one per build."""
-    for name in SHARED_BUILDS:
-        if name in getattr(item, "fixturenames", ()):
-            if name == "demo_build":
-                return name
-            callspec = getattr(item, "callspec", None)
-            param = callspec.params.get(name) if callspec else None
-            return f"{item.module.__name__}:{name}:{param}"
-    return None
+def _reads_a_build(item: pytest.Item) -> bool:
+    return any(name in getattr(item, "fixturenames", ()) for name in SHARED_BUILDS)
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that build nothing first; each shared build's readers in one xdist group."""
-    for item in items:
-        group = _shared_build(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+class _FastestFirst:
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Tests that build nothing first. Last: pytest orders the tests by fixture scope
+        in its own hook, and the sort keeps that order within each tier."""
 
-    def builds(item: pytest.Item) -> bool:
-        return _shared_build(item) is not None or "tests/e2e/" in item.nodeid
+        def builds(item: pytest.Item) -> bool:
+            return _reads_a_build(item) or "tests/e2e/" in item.nodeid
 
-    items.sort(key=builds)  # stable: pytest's fixture order holds within each tier
+        items.sort(key=builds)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_FastestFirst(), "shopkpi-fastest-first")
 
 
 @pytest.fixture
@@ -145,7 +171,7 @@ def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
         demo.generate(out, DEMO_ORDER_LINES, DEMO_SEED)
         return out
 
-    return build_once("demo_exports", generate)
+    return build_once("demo_exports", generate, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -167,4 +193,4 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> 
         assert failed == [], failed
         return settings
 
-    return build_once("demo_build", build)
+    return build_once("demo_build", build, tmp_path_factory)

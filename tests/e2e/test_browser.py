@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.lib.settings import REPO_ROOT, Settings
-from tests.e2e.browser import PAGES, launch, open_page, wait_for_server
+from tests.e2e.browser import PAGES, launch, open_page, wait_for_app, wait_for_server
 from tests.e2e.test_serve import free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -65,6 +65,9 @@ def test_every_page_renders_in_chromium(app_url: str, tmp_path: Path) -> None:
         open_page(page, f"{app_url}/overview")
         page.get_by_text("English", exact=True).click()
         page.wait_for_selector("h1:has-text('Overview')")
+        # the title changes first; the cards follow as the page finishes its rerun
+        page.get_by_text("Revenue per buyer (客单价)").first.wait_for(timeout=30_000)
+        wait_for_app(page)
         text = page.inner_text("[data-testid='stMain']")
         assert "Net revenue" in text and "Revenue per buyer (客单价)" in text
         assert "tmall" in text  # platform names are data: never translated

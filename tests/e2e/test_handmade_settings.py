@@ -87,7 +87,12 @@ def expected_days(setting: str) -> dict[tuple[dt.date, str], dict[str, Decimal]]
 @pytest.fixture(scope="module", params=list(SETTINGS))
 def built(request, tmp_path_factory):
     setting = request.param
-    yield setting, build_once(f"setting:{setting}", lambda: build_in(setting, tmp_path_factory))
+    yield (
+        setting,
+        build_once(
+            f"setting:{setting}", lambda: build_in(setting, tmp_path_factory), tmp_path_factory
+        ),
+    )
 
 
 def build_in(setting: str, tmp_path_factory) -> Settings:

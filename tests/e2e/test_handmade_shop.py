@@ -96,7 +96,7 @@ def built(tmp_path_factory) -> Settings:
         assert cli.build(settings) == 0  # what `make pipeline` runs
         return settings
 
-    return build_once("handmade", build)
+    return build_once("handmade", build, tmp_path_factory)
 
 
 def test_every_kpi_matches_the_hand_computation(built: Settings) -> None:

@@ -31,10 +31,10 @@ def wait_for(url: str, timeout: float = 90) -> int:
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
-def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings) -> None:
+def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings, tmp_path) -> None:
     dash, dagster = free_port(), free_port()
     env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home),
-           "DAGSTER_HOME": str(demo_build.dagster_home)}  # fmt: skip
+           "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
     serve = subprocess.Popen(
         [sys.executable, "-m", "pipelines.serve", "--dashboards-port", str(dash),
          "--dagster-port", str(dagster)],
@@ -65,13 +65,15 @@ def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings) -
     assert alive == []
 
 
-def test_everything_make_run_started_stops_when_make_is_killed(demo_build: Settings) -> None:
+def test_everything_make_run_started_stops_when_make_is_killed(
+    demo_build: Settings, tmp_path
+) -> None:
     """Started in the background from a script (SIGINT ignored, inherited by everything it
     starts), then the `make` above it killed outright: serve gets SIGTERM from the kernel
     (it asked to die with its parent) and no webserver, daemon or port is left behind."""
     dash, dagster = free_port(), free_port()
     env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home),
-           "DAGSTER_HOME": str(demo_build.dagster_home)}  # fmt: skip
+           "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
     serve_cmd = (f"{sys.executable} -m pipelines.serve --dashboards-port {dash} "
                  f"--dagster-port {dagster}")  # fmt: skip
     # like `make run &` in a script: the background job inherits an ignored SIGINT; the

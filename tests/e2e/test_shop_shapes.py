@@ -129,7 +129,10 @@ def shop(request, tmp_path_factory) -> Iterator[tuple[str, Settings]]:
     name = request.param
     if name == "taobao_real_sample":
         shared_path("real-samples")
-    yield name, build_once(f"shape:{name}", lambda: build_shape(name, tmp_path_factory))
+    yield (
+        name,
+        build_once(f"shape:{name}", lambda: build_shape(name, tmp_path_factory), tmp_path_factory),
+    )
 
 
 def build_shape(name: str, tmp_path_factory) -> Settings:
