@@ -33,6 +33,7 @@ def wait_for(url: str, timeout: float = 90) -> int:
 
 def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings, tmp_path) -> None:
     dash, dagster = free_port(), free_port()
+    (tmp_path / "dagster_home").mkdir()  # Dagster wants its home to exist
     env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home),
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
     serve = subprocess.Popen(
@@ -72,6 +73,7 @@ def test_everything_make_run_started_stops_when_make_is_killed(
     starts), then the `make` above it killed outright: serve gets SIGTERM from the kernel
     (it asked to die with its parent) and no webserver, daemon or port is left behind."""
     dash, dagster = free_port(), free_port()
+    (tmp_path / "dagster_home").mkdir()  # Dagster wants its home to exist
     env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home),
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
     serve_cmd = (f"{sys.executable} -m pipelines.serve --dashboards-port {dash} "
