@@ -58,3 +58,12 @@ def test_no_import_reaches_a_layer_above(path: Path) -> None:
         if (target := layer_of(name)) is not None and target not in allowed
     }  # fmt: skip
     assert not above, f"{module} ({own}) imports {sorted(above)}"
+
+
+def test_the_dbt_sources_are_written_from_the_canonical_format() -> None:
+    """Every raw column is documented once, in canonical.py; dbt's YAML is generated."""
+    from pipelines.lib.dbt_sources import SOURCES_YML, render
+
+    assert SOURCES_YML.read_text(encoding="utf-8") == render(), (
+        "run `python -m pipelines.lib.dbt_sources` and commit the file"
+    )
