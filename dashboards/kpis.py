@@ -48,6 +48,7 @@ OVERVIEW_KPIS = (
         derived=True,
     ),
     Kpi("cogs_coverage", "Cost of goods known", "ratio", "net_revenue_with_cost", "net_revenue"),
+    Kpi("refund_rate", "Refund rate", "ratio", "refunds", "sales_after_discounts"),
 )
 
 
@@ -106,7 +107,7 @@ def period_value(frame: pl.DataFrame, kpi: Kpi) -> float | None:
         return known_sum(frame[kpi.column])
     sums = {
         "sales_after_discounts": known_sum(frame["gross_sales"] - frame["discounts"]),
-        **{c: known_sum(frame[c]) for c in ("orders", "customers", "sessions", "visitors",
+        **{c: known_sum(frame[c]) for c in ("orders", "customers", "sessions", "visitors", "refunds",
                                             "gross_profit", "net_revenue",
                                             "net_revenue_with_cost")},
         # a margin over the days whose gross profit is known

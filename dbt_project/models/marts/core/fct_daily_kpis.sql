@@ -123,6 +123,7 @@ final as (
         gross_sales,
         discounts,
         refunds,
+        {{ safe_ratio('refunds', 'gross_sales - discounts') }} as refund_rate,
         net_revenue,
         {{ safe_ratio('gross_sales - discounts', 'orders') }} as aov,
         {{ safe_ratio('gross_sales - discounts', 'customers') }} as revenue_per_buyer,
