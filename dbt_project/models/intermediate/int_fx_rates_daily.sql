@@ -7,32 +7,57 @@ rates as (
 
 ),
 
+order_lines as (
+
+    select * from {{ ref('stg_shop__order_lines') }}
+
+),
+
+ad_spend as (
+
+    select * from {{ ref('stg_shop__ad_spend') }}
+
+),
+
+shipments as (
+
+    select * from {{ ref('stg_shop__shipments') }}
+
+),
+
+inventory_snapshots as (
+
+    select * from {{ ref('stg_shop__inventory_snapshots') }}
+
+),
+
+-- every day money is booked on (or stock is valued on) needs a rate
 booked_days as (
 
     select
         order_date as booked_date,
         currency
-    from {{ ref('stg_shop__order_lines') }}
+    from order_lines
     union all
     select
         paid_date,
         currency
-    from {{ ref('stg_shop__order_lines') }}
+    from order_lines
     union all
     select
         spend_date,
         currency
-    from {{ ref('stg_shop__ad_spend') }}
+    from ad_spend
     union all
     select
         ship_date,
         currency
-    from {{ ref('stg_shop__shipments') }}
+    from shipments
     union all
     select
         snapshot_date,
         null as currency
-    from {{ ref('stg_shop__inventory_snapshots') }}
+    from inventory_snapshots
     union all
     select
         rate_date,
