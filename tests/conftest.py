@@ -11,8 +11,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,20 +35,6 @@ def use_home(home: Path) -> Settings:
     settings = Settings.from_env(home)
     settings.ensure_dirs()
     return settings
-
-
-@contextmanager
-def kept_home_environment() -> Iterator[None]:
-    """SHOPKPI_HOME and DAGSTER_HOME as they were before the block: no leak to later tests."""
-    saved = {k: os.environ.get(k) for k in ("SHOPKPI_HOME", "DAGSTER_HOME")}
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def fill_inbox(settings: Settings, exports: Path) -> None:

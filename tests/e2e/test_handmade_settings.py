@@ -19,7 +19,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.lib.settings import Settings
-from tests.conftest import HANDMADE_SHOP, build_once, fill_inbox, kept_home_environment
+from tests.conftest import HANDMADE_SHOP, build_once, fill_inbox
 
 D = dt.date
 SETTINGS = {
@@ -99,19 +99,18 @@ def build_in(setting: str, tmp_path_factory) -> Settings:
     from tests.conftest import use_home
 
     zone, currency, cny, usd = SETTINGS[setting]
-    with kept_home_environment():
-        settings = use_home(tmp_path_factory.mktemp(setting))
-        (settings.home / "shopkpi.toml").write_text(
-            f'timezone = "{zone}"\nreporting_currency = "{currency}"\n', encoding="utf-8"
-        )
-        settings = Settings.from_env(settings.home)
-        fill_inbox(settings, HANDMADE_SHOP)
-        for path in settings.inbox_for("fx_rates").iterdir():
-            path.unlink()  # the sample's rates are to CNY: this shop reports in another currency
-        (settings.inbox_for("fx_rates") / "rates.csv").write_text(
-            f"date,currency,rate\n2025-02-27,CNY,{cny}\n2025-02-27,USD,{usd}\n", encoding="utf-8"
-        )
-        assert cli.build(settings) == 0, setting
+    settings = use_home(tmp_path_factory.mktemp(setting))
+    (settings.home / "shopkpi.toml").write_text(
+        f'timezone = "{zone}"\nreporting_currency = "{currency}"\n', encoding="utf-8"
+    )
+    settings = Settings.from_env(settings.home)
+    fill_inbox(settings, HANDMADE_SHOP)
+    for path in settings.inbox_for("fx_rates").iterdir():
+        path.unlink()  # the sample's rates are to CNY: this shop reports in another currency
+    (settings.inbox_for("fx_rates") / "rates.csv").write_text(
+        f"date,currency,rate\n2025-02-27,CNY,{cny}\n2025-02-27,USD,{usd}\n", encoding="utf-8"
+    )
+    assert cli.build(settings) == 0, setting
     return settings
 
 
@@ -166,21 +165,20 @@ def test_a_new_timezone_and_currency_rebuild_every_mart_as_a_fresh_home_would(tm
     from tests.conftest import use_home
 
     rates = "date,currency,rate\n2025-02-27,CNY,0.14\n2025-02-27,USD,1\n"
-    with kept_home_environment():
-        # a home in China time and CNY for a while, then moved to Los Angeles time and USD:
-        # times written without an offset are read again under the new zone
-        switched = use_home(tmp_path / "switched")
-        fill_inbox(switched, HANDMADE_SHOP)
-        assert cli.build(switched) == 0
-        (switched.home / "shopkpi.toml").write_text(MOVED, "utf-8")
-        (switched.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
-        switched = Settings.from_env(switched.home)
-        assert cli.build(switched) == 0
-        # a fresh home in Los Angeles time and USD from the start, with the same files
-        fresh = use_home(tmp_path / "fresh")
-        (fresh.home / "shopkpi.toml").write_text(MOVED, "utf-8")
-        fill_inbox(fresh, HANDMADE_SHOP)
-        (fresh.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
-        fresh = Settings.from_env(fresh.home)
-        assert cli.build(fresh) == 0
-        assert marts_of(Settings(home=tmp_path / "switched")) == marts_of(fresh)
+    # a home in China time and CNY for a while, then moved to Los Angeles time and USD:
+    # times written without an offset are read again under the new zone
+    switched = use_home(tmp_path / "switched")
+    fill_inbox(switched, HANDMADE_SHOP)
+    assert cli.build(switched) == 0
+    (switched.home / "shopkpi.toml").write_text(MOVED, "utf-8")
+    (switched.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
+    switched = Settings.from_env(switched.home)
+    assert cli.build(switched) == 0
+    # a fresh home in Los Angeles time and USD from the start, with the same files
+    fresh = use_home(tmp_path / "fresh")
+    (fresh.home / "shopkpi.toml").write_text(MOVED, "utf-8")
+    fill_inbox(fresh, HANDMADE_SHOP)
+    (fresh.inbox_for("fx_rates") / "usd_rates.csv").write_text(rates, encoding="utf-8")
+    fresh = Settings.from_env(fresh.home)
+    assert cli.build(fresh) == 0
+    assert marts_of(Settings(home=tmp_path / "switched")) == marts_of(fresh)

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +24,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.lib.settings import REPO_ROOT, Settings
-from tests.conftest import build_once, kept_home_environment, shared_path
+from tests.conftest import build_once, shared_path
 from tests.dashboards.test_pages import PAGES, open_page
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "platform_exports"
@@ -114,15 +112,6 @@ SHAPES = {
 }  # fmt: skip
 
 
-@contextmanager
-def shop_home(home: Path) -> Iterator[Settings]:
-    """SHOPKPI_HOME pointed at `home` for the block, restored after (no leak to later tests)."""
-    with kept_home_environment():
-        os.environ["SHOPKPI_HOME"] = str(home)
-        os.environ["DAGSTER_HOME"] = str(home / "dagster_home")
-        yield Settings.from_env()
-
-
 @pytest.fixture(scope="module", params=list(SHAPES))
 def shop(request, tmp_path_factory) -> Iterator[tuple[str, Settings]]:
     """Each shop shape built once, the way `make pipeline` builds it."""
@@ -139,18 +128,17 @@ def build_shape(name: str, tmp_path_factory) -> Settings:
     shape = SHAPES[name]
     home = tmp_path_factory.mktemp(name)
     # the shop's settings file, as an analyst edits it (written with defaults, then changed)
-    with shop_home(home) as defaults:
-        defaults.ensure_dirs()
-        toml = home / "shopkpi.toml"
-        toml.write_text(
-            toml.read_text(encoding="utf-8")
-            + f'timezone = "{shape.timezone}"\nreporting_currency = "{shape.currency}"\n',
-            encoding="utf-8",
-        )
-        settings = Settings.from_env()
-        assert (settings.timezone, settings.reporting_currency) == (shape.timezone, shape.currency)
-        shape.fill(settings.inbox)
-        assert cli.build(settings) == 0, f"{name} did not build"
+    Settings.from_env(home).ensure_dirs()
+    toml = home / "shopkpi.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + f'timezone = "{shape.timezone}"\nreporting_currency = "{shape.currency}"\n',
+        encoding="utf-8",
+    )
+    settings = Settings.from_env(home)
+    assert (settings.timezone, settings.reporting_currency) == (shape.timezone, shape.currency)
+    shape.fill(settings.inbox)
+    assert cli.build(settings) == 0, f"{name} did not build"
     return settings
 
 
