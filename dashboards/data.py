@@ -67,12 +67,9 @@ def missing_sources() -> set[str]:
 
 
 def column_docs(table: str) -> dict[str, dict[str, str]]:
-    """column -> {description, label_zh, description_zh}, from the dbt YAML via the publish."""
-    frame = query(
-        "select column_name, description, label_zh, description_zh from meta.column_docs "
-        "where table_name = ?",
-        (table,),
-    )
+    """column -> its definition and rules from the dbt YAML (via the publish), in YAML order:
+    description, label_zh, description_zh, label_en, format, rollup, derive, better."""
+    frame = query("select * from meta.column_docs where table_name = ? order by position", (table,))
     if frame is None:
         return {}
     return {row["column_name"]: row for row in frame.iter_rows(named=True)}

@@ -62,18 +62,6 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Fastest growing: **{platform}** ({growth} net revenue vs the previous {days} days)",
         "zh": "增长最快：**{platform}**（净销售额环比 {growth}，对比前 {days} 天）",
     },
-    "gross_margin_label": {"en": "Gross margin", "zh": "毛利率"},
-    "gross_margin_help": {
-        "en": "gross_profit / net_revenue over the period's days whose gross profit is known "
-        "(ratio of sums).",
-        "zh": "期间毛利 / 期间净销售额（只算毛利已知的日期，按合计计算）。",
-    },
-    "returning_help": {
-        "en": "Named buyers with a valid order on a day after their first order's day, summed "
-        "over days; buyers an export masks are neither new nor returning.",
-        "zh": "首单日之后某天有有效订单的具名买家数，按天加总；被导出隐藏的买家既不算新客也不算老客。",
-    },
-    "returning_label": {"en": "Returning buyers (daily sum)", "zh": "老客数（按天加总）"},
     # marketing
     "ad_platforms": {"en": "Ad platforms", "zh": "广告平台"},
     "marketing_scope": {

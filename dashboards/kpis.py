@@ -1,66 +1,106 @@
-"""The KPIs the pages show: their labels and definitions come from the dbt docs.
+"""The KPIs the pages show, with everything about them read from the dbt YAML.
 
-The definition of each KPI is written once, in the dbt YAML (description and
-meta.label_zh), published with the marts, and shown here as tooltips.
+Each mart column's label (meta.label_zh, meta.label_en), definition (description,
+meta.description_zh), format (meta.format) and roll-up rule live once, in the YAML beside
+its SQL, and are published with the marts. The roll-up rule says how the column adds up
+over a period or group the user chooses:
+- meta.rollup: an aggregate over the mart's rows, `sum` for short (DuckDB SQL);
+- meta.derive: a formula over the rolled-up columns, the same one the mart's SQL uses for
+  a row (ratios of sums, never means of daily ratios).
+`roll_up` applies them; the pages never write a KPI formula of their own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
+import duckdb
 import polars as pl
 
-
-@dataclass(frozen=True)
-class Kpi:
-    column: str  # a fct_daily_kpis column (its dbt docs are the tooltip) or a derived name
-    label_en: str
-    kind: str  # money | count | ratio
-    # how the period's value is computed from daily rows: a sum, or a ratio of sums
-    numerator: str | None = None
-    denominator: str | None = None
-    derived: bool = False  # not a mart column: label and definition live in i18n
-
-
+# the cards on the Overview, in order: fct_daily_kpis columns
 OVERVIEW_KPIS = (
-    Kpi("gross_sales", "GMV (gross sales)", "money"),
-    Kpi("net_revenue", "Net revenue", "money"),
-    Kpi("orders", "Orders", "count"),
-    Kpi("aov", "AOV (per order)", "money", "sales_after_discounts", "orders"),
-    Kpi(
-        "revenue_per_buyer",
-        "Revenue per buyer (客单价)",
-        "money",
-        "sales_after_discounts",
-        "customers",
-    ),
-    Kpi("conversion_rate", "Conversion rate (sessions)", "ratio", "orders", "sessions"),
-    Kpi("buyer_conversion_rate", "Buyer conversion (visitors)", "ratio", "customers", "visitors"),
-    Kpi("new_customers", "New customers", "count"),
-    Kpi("returning", "Returning buyers (daily sum)", "count", derived=True),
-    Kpi("gross_profit", "Gross profit", "money"),
-    Kpi(
-        "gross_margin",
-        "Gross margin",
-        "ratio",
-        "gross_profit",
-        "net_revenue_with_profit",
-        derived=True,
-    ),
-    Kpi("cogs_coverage", "Cost of goods known", "ratio", "net_revenue_with_cost", "net_revenue"),
-    Kpi("refund_rate", "Refund rate", "ratio", "refunds", "sales_after_discounts"),
+    "gross_sales", "net_revenue", "orders", "aov", "revenue_per_buyer", "conversion_rate",
+    "buyer_conversion_rate", "new_customers", "returning_customers", "gross_profit",
+    "gross_margin", "cogs_coverage", "refund_rate",
+)  # fmt: skip
+
+# the marts' safe_ratio macro (dbt_project/macros/money.sql), for the roll-up rules
+SAFE_RATIO_MACRO = (
+    "create macro safe_ratio(numerator, denominator) as "
+    "cast(numerator as double) / nullif(cast(denominator as double), 0)"
 )
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def rollup_sql(column: str, rule: str, rows: pl.DataFrame) -> str:
+    if rule != "sum":
+        return rule
+    # a summed column the rows do not carry is unknown (NULL), so is what derives from it
+    return f"sum({quoted(column)})" if column in rows.columns else "null"
+
+
+def roll_up(
+    rows: pl.DataFrame, docs: dict[str, dict[str, str]], by: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Mart rows -> one row per `by` group (one row for all when empty), every column that
+    has a roll-up rule in the YAML rolled up by it, then every derived column computed.
+
+    A sum over rows that are all NULL stays NULL (unknown, never 0); a ratio whose
+    denominator sums to 0 is NULL.
+    """
+    rolled = [
+        f"{rollup_sql(name, doc['rollup'], rows)} as {quoted(name)}"
+        for name, doc in docs.items()
+        if doc.get("rollup") and name not in by
+    ]
+    keys = [quoted(k) for k in by]
+    # the row count keeps the select valid when no column has a rule
+    sql = f"select {', '.join([*keys, *rolled, 'count(*) as _rows'])} from mart_rows"
+    if keys:
+        sql += f" group by all order by {', '.join(keys)}"
+    return _run(rows, f"select * exclude (_rows) from ({derive_sql(sql, docs, list(docs))})")
+
+
+def derive(frame: pl.DataFrame, docs: dict[str, dict[str, str]]) -> pl.DataFrame:
+    """The YAML's derive formulas over rows already rolled up (in YAML order)."""
+    return _run(frame, derive_sql("select * from mart_rows", docs, list(docs)))
+
+
+def derive_sql(sql: str, docs: dict[str, dict[str, str]], names: list[str]) -> str:
+    # one layer per derived column, in YAML order: one may use another (days_of_inventory
+    # uses turnover)
+    for name in names:
+        if docs[name].get("derive"):
+            sql = f"select *, {docs[name]['derive']} as {quoted(name)} from ({sql})"
+    return sql
+
+
+def _run(rows: pl.DataFrame, sql: str) -> pl.DataFrame:
+    with duckdb.connect() as con:
+        con.execute(SAFE_RATIO_MACRO)
+        con.register("mart_rows", rows.to_arrow())
+        result = con.execute(sql).pl()
+    # DuckDB sums integers as 128-bit (a decimal with no places here): back to 64-bit
+    # integers, and money to floats as the pages read it
+    return result.with_columns(
+        pl.col(name).cast(pl.Int64 if dtype.scale == 0 else pl.Float64)
+        for name, dtype in result.schema.items()
+        if isinstance(dtype, pl.Decimal)
+    ).with_columns(pl.col(pl.Int128).cast(pl.Int64))
+
+
+def period_value(rows: pl.DataFrame, docs: dict[str, dict[str, str]], column: str):
+    """One KPI over all the rows given (a period), by its YAML roll-up rule."""
+    return roll_up(rows, docs)[column][0]
 
 
 def safe_ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """numerator / denominator, NULL when the denominator is 0 or NULL: the marts'
     safe_ratio macro, for ratios the pages compute over a chosen period."""
     return pl.when(denominator != 0).then(numerator / denominator)
-
-
-def ratio_of(numerator: float | None, denominator: float | None) -> float | None:
-    """The same for two totals: NULL when either is unknown or the denominator is 0."""
-    return numerator / denominator if numerator is not None and denominator else None
 
 
 ACRONYMS = {"aov": "AOV", "ctr": "CTR", "cpc": "CPC", "roas": "ROAS", "roi": "ROI",
@@ -81,8 +121,10 @@ def english_label(column: str) -> str:
     return " ".join([first, *words[1:]])
 
 
-def label(doc: dict[str, str], english: str, lang: str) -> str:
-    """The column's name for people: its Chinese label from the dbt YAML, or English."""
+def label(doc: dict[str, str], column: str, lang: str) -> str:
+    """The column's name for people, from the dbt YAML: meta.label_zh in Chinese,
+    meta.label_en (else one made from the column's name) in English."""
+    english = doc.get("label_en") or english_label(column)
     return (doc.get("label_zh") or english) if lang == "zh" else english
 
 
@@ -92,39 +134,16 @@ def definition(doc: dict[str, str], lang: str) -> str | None:
     return text or doc.get("description") or None
 
 
-def known_sum(values: pl.Series) -> float | None:
-    """A sum over days, NULL (unknown) when no day knows the value: never a silent 0."""
-    return None if values.null_count() == len(values) else float(values.sum())
-
-
-def period_value(frame: pl.DataFrame, kpi: Kpi) -> float | None:
-    """A KPI over a period: sums, and ratios of sums (never a mean of daily ratios)."""
-    if frame.is_empty():
-        return None
-    if kpi.column == "returning":
-        return known_sum(frame["returning_customers"])
-    if kpi.numerator is None:
-        return known_sum(frame[kpi.column])
-    sums = {
-        "sales_after_discounts": known_sum(frame["gross_sales"] - frame["discounts"]),
-        **{c: known_sum(frame[c]) for c in ("orders", "customers", "sessions", "visitors", "refunds",
-                                            "gross_profit", "net_revenue",
-                                            "net_revenue_with_cost")},
-        # a margin over the days whose gross profit is known
-        "net_revenue_with_profit": known_sum(
-            frame.filter(pl.col("gross_profit").is_not_null())["net_revenue"]
-        ),
-    }  # fmt: skip
-    numerator, denominator = sums[kpi.numerator], sums[kpi.denominator]
-    return ratio_of(numerator, denominator)
-
-
 def format_value(value: float | None, kind: str, lang: str, currency: str = "CNY") -> str:
     """Numbers for people: ¥1.2万 in Chinese, ¥12.3K in English, percentages to 2 places."""
     if value is None:
         return "—"
     if kind == "ratio":
         return f"{value:.2%}"
+    if kind == "number":  # a multiple such as ROAS or turnover
+        return f"{value:,.2f}"
+    if kind == "days":
+        return f"{value:,.1f}"
     symbol = (
         {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
         if kind == "money"

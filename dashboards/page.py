@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from dashboards import data, filters
 from dashboards.i18n import lang, t
-from dashboards.kpis import definition, english_label, label
+from dashboards.kpis import definition, label
 from pipelines.lib.canonical import missing_export_note
 
 
@@ -65,16 +66,21 @@ def stop_if_empty(frame) -> None:
         st.stop()
 
 
-def columns(table: str, kinds: dict[str, str]) -> dict[str, st.column_config.Column]:
-    """Column configs for mart columns: label and tooltip from the dbt docs, number format.
+def columns(
+    table: str, names: Sequence[str] | dict[str, str]
+) -> dict[str, st.column_config.Column]:
+    """Column configs for mart columns: label, tooltip and number format from the dbt YAML.
 
-    kinds: column -> text | date | check | count | money | ratio | days | number
+    names: the columns shown; a dict names a format for columns whose YAML has none
+    (text | date | check | count | money | ratio | days | number).
     """
     docs = data.column_docs(table)
+    given = names if isinstance(names, dict) else {}
     config = {}
-    for name, kind in kinds.items():
+    for name in names:
         doc = docs.get(name, {})
-        common = {"label": label(doc, english_label(name), lang()), "help": definition(doc, lang())}
+        kind = given.get(name) or doc.get("format") or "number"
+        common = {"label": label(doc, name, lang()), "help": definition(doc, lang())}
         if kind == "text":
             config[name] = st.column_config.TextColumn(**common)
         elif kind == "date":

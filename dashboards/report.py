@@ -14,53 +14,29 @@ import io
 import polars as pl
 import xlsxwriter
 
-from dashboards.kpis import safe_ratio
+from dashboards.kpis import roll_up
 
-TEXT_COLUMNS = ("campaign_name", "ad_platform", "campaign_id")
-SUM_COLUMNS = ("spend", "impressions", "clicks", "attributed_orders", "attributed_revenue",
-               "attributed_gross_profit", "new_customers")  # fmt: skip
 REPORT_COLUMNS = (
     "campaign_name", "ad_platform", "campaign_id", "spend", "impressions", "clicks", "ctr",
     "cpc", "attributed_orders", "attributed_revenue", "attributed_gross_profit", "roas", "roi",
     "new_customers", "cac",
 )  # fmt: skip
-RATIO_COLUMNS = ("ctr", "roas", "roi")
-COUNT_COLUMNS = ("impressions", "clicks", "attributed_orders", "new_customers")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def campaign_summary(days: pl.DataFrame) -> pl.DataFrame:
-    """campaign_roi day rows -> one row per campaign; ratios from the period's sums."""
+def campaign_summary(days: pl.DataFrame, docs: dict[str, dict[str, str]]) -> pl.DataFrame:
+    """campaign_roi day rows -> one row per campaign over the period, each column rolled up
+    by campaign_roi's YAML rule (ratios from the period's sums; the newest name; a gross
+    profit unknown on any day is unknown for the period), biggest spend first."""
     if days.is_empty():
-        return pl.DataFrame(schema={c: pl.Float64 for c in REPORT_COLUMNS}).with_columns(
-            pl.col(TEXT_COLUMNS).cast(pl.String)
-        )
-    summed = (
-        days.sort("date")
-        .group_by("ad_platform", "campaign_id")
-        .agg(
-            pl.col("campaign_name").drop_nulls().last(),  # the newest name it was shown with
-            *(pl.col(c).sum() for c in SUM_COLUMNS if c != "attributed_gross_profit"),
-            # unknown on any day with attributed orders (no unit costs or no shipments
-            # yet): unknown for the period, never summed as if it were 0
-            pl.when(pl.col("attributed_gross_profit").is_null().any())
-            .then(None)
-            .otherwise(pl.col("attributed_gross_profit").sum())
-            .alias("attributed_gross_profit"),
-        )
-    )
+        return pl.DataFrame(
+            schema={c: pl.String if docs.get(c, {}).get("format") == "text" else pl.Float64
+                    for c in REPORT_COLUMNS}
+        )  # fmt: skip
     return (
-        summed.with_columns(
-            safe_ratio(pl.col("clicks"), pl.col("impressions")).alias("ctr"),
-            safe_ratio(pl.col("spend"), pl.col("clicks")).alias("cpc"),
-            safe_ratio(pl.col("attributed_revenue"), pl.col("spend")).alias("roas"),
-            safe_ratio(pl.col("attributed_gross_profit") - pl.col("spend"), pl.col("spend")).alias(
-                "roi"
-            ),
-            safe_ratio(pl.col("spend"), pl.col("new_customers")).alias("cac"),
-        )
+        roll_up(days, docs, by=["ad_platform", "campaign_id"])
         .select(REPORT_COLUMNS)
-        .sort("spend", descending=True)
+        .sort("spend", "ad_platform", "campaign_id", descending=[True, False, False])
     )
 
 
@@ -84,8 +60,14 @@ def to_csv(frame: pl.DataFrame, headers: dict[str, str]) -> bytes:
     return b"\xef\xbb\xbf" + safe.write_csv().encode("utf-8")
 
 
-def to_xlsx(frame: pl.DataFrame, headers: dict[str, str], about: list[tuple[str, str]]) -> bytes:
-    """Sheet 1: the report; sheet 2: what it holds (period, filters, definitions)."""
+def to_xlsx(
+    frame: pl.DataFrame,
+    headers: dict[str, str],
+    about: list[tuple[str, str]],
+    formats: dict[str, str],
+) -> bytes:
+    """Sheet 1: the report; sheet 2: what it holds (period, filters, definitions).
+    formats: column -> its YAML format (ratio, count, money, ...)."""
     buffer = io.BytesIO()
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False}  # fmt: skip
@@ -98,9 +80,8 @@ def to_xlsx(frame: pl.DataFrame, headers: dict[str, str], about: list[tuple[str,
         safe = safe_for_spreadsheets(frame)
         for col, name in enumerate(safe.columns):
             sheet.write_string(0, col, headers.get(name, name), bold)
-            cell_format = (
-                percent if name in RATIO_COLUMNS else whole if name in COUNT_COLUMNS else money
-            )
+            kind = formats.get(name)
+            cell_format = percent if kind == "ratio" else whole if kind == "count" else money
             for row, value in enumerate(safe[name].to_list(), start=1):
                 if value is None:
                     sheet.write_blank(row, col, None)

@@ -72,7 +72,7 @@ config = page.columns(
 segment_doc = customer_docs.get("rfm_segment", {})
 config |= {
     "segment": st.column_config.TextColumn(
-        label(segment_doc, t("segment"), lang()), help=definition(segment_doc, lang())
+        label(segment_doc, "rfm_segment", lang()), help=definition(segment_doc, lang())
     ),
     "customers": st.column_config.NumberColumn(t("customers_count"), format="localized"),
     "revenue_per_customer": st.column_config.NumberColumn(t("revenue_per_customer"), format="%.2f"),

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards import aggregate, data, page
 from dashboards.i18n import lang, t
-from dashboards.kpis import definition, english_label, format_value, label
+from dashboards.kpis import definition, format_value, label
 
 ctx = page.begin(
     "inventory", main_source="inventory", also_uses=("orders", "products"), shows_without_main=True
@@ -16,29 +16,29 @@ first_month, last_month = ctx.chosen.months()
 st.caption(t("inventory_scope", first=f"{first_month:%Y-%m}", last=f"{last_month:%Y-%m}"))
 months = data.inventory_months(first_month, last_month)
 page.stop_if_empty(months)
-by_sku = aggregate.inventory_by_sku(months)
-by_category = aggregate.inventory_by_category(by_sku)
 docs = data.column_docs("inventory_turnover")
+by_sku = aggregate.inventory_by_sku(months, docs)
+by_category = aggregate.inventory_by_category(by_sku, docs)
 
 if "inventory" in data.missing_sources():
     # no stock counts yet: what was sold, per SKU and category, is all there is to show
-    sold_kinds = {"sku": "text", "category": "text", "units_sold": "count", "cogs": "money"}
+    sold = ["sku", "category", "units_sold", "cogs"]
     st.subheader(t("by_category"))
     st.dataframe(
         by_category.select("category", "units_sold", "cogs"),
         hide_index=True,
-        column_config=page.columns("inventory_turnover", sold_kinds),
+        column_config=page.columns("inventory_turnover", sold),
     )
     st.subheader(t("by_sku"))
     st.dataframe(
-        by_sku.select(*sold_kinds).sort("units_sold", descending=True),
+        by_sku.select(sold).sort("units_sold", descending=True),
         hide_index=True,
-        column_config=page.columns("inventory_turnover", sold_kinds),
+        column_config=page.columns("inventory_turnover", sold),
     )
     st.stop()
 
 # the whole shop is one more roll-up with the same formulas
-whole = aggregate.inventory_by_category(by_sku.with_columns(pl.lit("all").alias("category")))
+whole = aggregate.inventory_by_category(by_sku.with_columns(pl.lit("all").alias("category")), docs)
 whole = whole.row(0, named=True)
 running_low = by_sku.filter(
     (pl.col("days_of_cover") < aggregate.RUN_OUT_DAYS) & (pl.col("units_sold") > 0)
@@ -48,20 +48,15 @@ overstocked = by_sku.filter(pl.col("days_of_inventory") > aggregate.OVERSTOCK_DA
 )
 
 
-def doc_metric(column, name: str, value: str) -> None:
+def doc_metric(column, name: str) -> None:
     doc = docs.get(name, {})
-    column.metric(label(doc, english_label(name), lang()), value, help=definition(doc, lang()),
-                  border=True)  # fmt: skip
+    shown = format_value(whole[name], doc.get("format") or "number", lang())
+    column.metric(label(doc, name, lang()), shown, help=definition(doc, lang()), border=True)
 
 
 cards = st.columns(3) + st.columns(3)
-doc_metric(cards[0], "turnover", "—" if whole["turnover"] is None else f"{whole['turnover']:.2f}")
-doc_metric(
-    cards[1],
-    "days_of_inventory",
-    "—" if whole["days_of_inventory"] is None else f"{whole['days_of_inventory']:.0f}",
-)
-doc_metric(cards[2], "sell_through_rate", format_value(whole["sell_through_rate"], "ratio", lang()))
+for slot, name in zip(cards, ("turnover", "days_of_inventory", "sell_through_rate"), strict=False):
+    doc_metric(slot, name)
 cards[3].metric(t("stockout_skus"), f"{(by_sku['stockout_days'] > 0).sum():,}", border=True,
                 help=definition(docs.get("stockout_days", {}), lang()))  # fmt: skip
 cards[4].metric(t("skus_at_risk"), f"{running_low.height:,}", border=True,
@@ -69,15 +64,14 @@ cards[4].metric(t("skus_at_risk"), f"{running_low.height:,}", border=True,
 cards[5].metric(t("skus_overstocked"), f"{overstocked.height:,}", border=True,
                 help=t("overstocked", days=aggregate.OVERSTOCK_DAYS))  # fmt: skip
 
-sku_kinds = {"sku": "text", "category": "text", "units_sold": "count", "cogs": "money",
-             "avg_inventory_value": "money", "turnover": "number", "days_of_inventory": "days",
-             "sell_through_rate": "ratio", "closing_on_hand_qty": "count",
-             "stockout_days": "count"}  # fmt: skip
-sku_config = page.columns("inventory_turnover", sku_kinds)
+sku_columns = ["sku", "category", "units_sold", "cogs", "avg_inventory_value", "turnover",
+               "days_of_inventory", "sell_through_rate", "closing_on_hand_qty",
+               "stockout_days"]  # fmt: skip
+sku_config = page.columns("inventory_turnover", sku_columns)
 sku_config["days_of_cover"] = st.column_config.NumberColumn(
     t("forward_cover"), help=t("forward_cover_help"), format="%.1f"
 )
-shown_columns = [*sku_kinds, "days_of_cover"]
+shown_columns = [*sku_columns, "days_of_cover"]
 
 st.page_link("app_pages/forecast.py", label=t("see_forecast"), icon=":material/query_stats:")
 left, right = st.columns(2)
@@ -89,9 +83,8 @@ right.dataframe(overstocked.select(shown_columns), hide_index=True, column_confi
 st.subheader(t("by_category"))
 category_config = page.columns(
     "inventory_turnover",
-    {"category": "text", "units_sold": "count", "cogs": "money", "avg_inventory_value": "money",
-     "turnover": "number", "days_of_inventory": "days", "sell_through_rate": "ratio",
-     "closing_on_hand_qty": "count"},
+    ["category", "units_sold", "cogs", "avg_inventory_value", "turnover", "days_of_inventory",
+     "sell_through_rate", "closing_on_hand_qty"],
 )  # fmt: skip
 category_config["skus_with_stockouts"] = st.column_config.NumberColumn(t("stockout_skus"))
 category_config["snapshot_days"] = None  # hidden

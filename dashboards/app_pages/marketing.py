@@ -7,15 +7,7 @@ import streamlit as st
 
 from dashboards import charts, data, page, report
 from dashboards.i18n import lang, t
-from dashboards.kpis import (
-    definition,
-    english_label,
-    format_value,
-    known_sum,
-    label,
-    ratio_of,
-    safe_ratio,
-)
+from dashboards.kpis import definition, format_value, label, roll_up
 
 ctx = page.begin("marketing", main_source="ads", also_uses=("orders",))
 chosen = ctx.chosen
@@ -27,35 +19,21 @@ st.caption(t("marketing_scope"))
 ad_platforms = sorted(days["ad_platform"].unique().to_list()) if days.height else []
 picked = st.multiselect(t("ad_platforms"), ad_platforms, default=ad_platforms, key="ad_platforms")
 days = days.filter(pl.col("ad_platform").is_in(picked)) if days.height else days
-campaigns = report.campaign_summary(days)
 docs = data.column_docs("campaign_roi")
 shop_docs = data.column_docs("fct_daily_marketing")
+campaigns = report.campaign_summary(days, docs)
 
-
-spend = float(campaigns["spend"].sum() or 0)
-attributed = float(campaigns["attributed_revenue"].sum() or 0)
-# a campaign whose gross profit is unknown makes the period's unknown
-profits = campaigns["attributed_gross_profit"]
-profit = None if profits.null_count() else float(profits.sum() or 0)
-cards = [
-    ("spend", docs, spend, "money"),
-    ("attributed_revenue", docs, attributed, "money"),
-    ("roas", docs, ratio_of(attributed, spend), "number"),
-    ("roi", docs, ratio_of(None if profit is None else profit - spend, spend), "ratio"),
-    ("mer", shop_docs, ratio_of(known_sum(shop["net_revenue"]), known_sum(shop["ad_spend"])),
-     "number"),
-    ("blended_cac", shop_docs,
-     ratio_of(known_sum(shop["ad_spend"]), known_sum(shop["new_customers"])), "money"),
-]  # fmt: skip
+# the period's totals by the YAML roll-up rules: campaigns over the chosen ad platforms,
+# MER and blended CAC over the whole shop
+period = roll_up(days, docs).row(0, named=True)
+shop_period = roll_up(shop, shop_docs).row(0, named=True)
+cards = [(name, docs, period[name]) for name in ("spend", "attributed_revenue", "roas", "roi")]
+cards += [(name, shop_docs, shop_period[name]) for name in ("mer", "blended_cac")]
 slots = st.columns(3) + st.columns(3)
-for column, (name, source_docs, value, kind) in zip(slots, cards, strict=True):
+for column, (name, source_docs, value) in zip(slots, cards, strict=True):
     doc = source_docs.get(name, {})
-    shown = (
-        "—" if value is None else f"{value:.2f}" if kind == "number"
-        else format_value(value, kind, lang(), ctx.currency)
-    )  # fmt: skip
-    column.metric(label(doc, english_label(name), lang()), shown, help=definition(doc, lang()),
-                  border=True)  # fmt: skip
+    shown = format_value(value, doc.get("format") or "number", lang(), ctx.currency)
+    column.metric(label(doc, name, lang()), shown, help=definition(doc, lang()), border=True)
 
 st.subheader(t("campaigns"))
 ranked = campaigns.drop_nulls("roi").sort("roi")
@@ -66,14 +44,10 @@ if ranked.height:
           roi=f"{worst['roi']:.1%}", spend=format_value(worst["spend"], "money", lang(),
                                                         ctx.currency))
     )  # fmt: skip
-kinds = {"campaign_name": "text", "ad_platform": "text", "campaign_id": "text", "spend": "money",
-         "impressions": "count", "clicks": "count", "ctr": "ratio", "cpc": "money",
-         "attributed_orders": "count", "attributed_revenue": "money",
-         "attributed_gross_profit": "money", "roas": "number", "roi": "ratio",
-         "new_customers": "count", "cac": "money"}  # fmt: skip
-st.dataframe(campaigns, hide_index=True, column_config=page.columns("campaign_roi", kinds))
+st.dataframe(campaigns, hide_index=True,
+             column_config=page.columns("campaign_roi", report.REPORT_COLUMNS))  # fmt: skip
 
-headers = {c: label(docs.get(c, {}), english_label(c), lang()) for c in report.REPORT_COLUMNS}
+headers = {c: label(docs.get(c, {}), c, lang()) for c in report.REPORT_COLUMNS}
 about = [
     ("period", f"{chosen.start} – {chosen.end}"),
     ("ad_platforms", ", ".join(picked)),
@@ -87,7 +61,7 @@ download_csv.download_button(
     icon="⬇️",
 )  # fmt: skip
 download_xlsx.download_button(
-    t("download_xlsx"), report.to_xlsx(campaigns, headers, about), f"{stem}.xlsx",
+    t("download_xlsx"), report.to_xlsx(campaigns, headers, about, {c: d.get("format", "") for c, d in docs.items()}), f"{stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon="⬇️",
 )  # fmt: skip
 st.caption(t("report_note"))
@@ -99,14 +73,7 @@ if campaigns.height:
         width="stretch",
     )  # fmt: skip
 
-weekly = (
-    shop.group_by_dynamic("date", every="1w")
-    .agg(pl.col("ad_spend").sum(), pl.col("net_revenue").sum(), pl.col("new_customers").sum())
-    .with_columns(
-        safe_ratio(pl.col("net_revenue"), pl.col("ad_spend")).alias("mer"),
-        safe_ratio(pl.col("ad_spend"), pl.col("new_customers")).alias("blended_cac"),
-    )
-)
+weekly = roll_up(shop.with_columns(pl.col("date").dt.truncate("1w")), shop_docs, by=["date"])
 left, right = st.columns(2)
 left.altair_chart(charts.weekly_line(weekly, "mer", t("mer_trend")), width="stretch")
 right.altair_chart(charts.weekly_line(weekly, "blended_cac", t("cac_trend")), width="stretch")

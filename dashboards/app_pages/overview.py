@@ -6,14 +6,13 @@ import polars as pl
 import streamlit as st
 
 from dashboards import charts, data, page
-from dashboards.aggregate import known_total
 from dashboards.i18n import lang, t
 from dashboards.kpis import (
     OVERVIEW_KPIS,
     definition,
     format_value,
     label,
-    period_value,
+    roll_up,
     safe_ratio,
 )
 
@@ -27,27 +26,28 @@ docs = data.column_docs("fct_daily_kpis")
 
 
 def change(value: float | None, base: float | None) -> float | None:
+    """The relative change from base: NULL when either is unknown or base is 0."""
     return None if value is None or not base else (value - base) / abs(base)
 
 
+now, previous, last_year = (roll_up(rows, docs).row(0, named=True)
+                            for rows in (frame, before, year_ago))  # fmt: skip
 cards = st.columns(4)
-for i, kpi in enumerate(OVERVIEW_KPIS):
-    if kpi.derived:
-        title, helptext = t(f"{kpi.column}_label"), t(f"{kpi.column}_help")
-    else:
-        doc = docs.get(kpi.column, {})
-        title, helptext = label(doc, kpi.label_en, lang()), definition(doc, lang())
-    value = period_value(frame, kpi)
-    vs_previous = change(value, period_value(before, kpi))
-    vs_year = change(value, period_value(year_ago, kpi))
+for i, column in enumerate(OVERVIEW_KPIS):
+    doc = docs.get(column, {})
+    value = now[column]
+    vs_previous = change(value, previous[column])
+    vs_year = change(value, last_year[column])
     with cards[i % 4]:
         st.metric(
-            title,
-            format_value(value, kpi.kind, lang(), ctx.currency),
+            label(doc, column, lang()),
+            format_value(value, doc.get("format") or "number", lang(), ctx.currency),
             delta=None
             if vs_previous is None
             else f"{vs_previous:+.1%} " + t("vs_previous", days=chosen.days),
-            help=helptext,
+            # a rise in refunds or costs is bad news: shown red
+            delta_color="inverse" if doc.get("better") == "lower" else "normal",
+            help=definition(doc, lang()),
             border=True,
         )
         st.caption(
@@ -68,22 +68,15 @@ weekly = (
 st.altair_chart(charts.stacked_weeks(weekly, t("new_vs_returning")), width="stretch")
 
 st.subheader(t("breakdown"))
-totals = (
-    pl.col("net_revenue").sum(),
-    pl.col("orders").sum(),
-    known_total("sessions"),
-    known_total("gross_profit"),
+shown = ["platform", "net_revenue", "orders", "sessions", "gross_profit", "conversion_rate"]
+previous_revenue = roll_up(before, docs, by=["platform"]).select(
+    "platform", pl.col("net_revenue").alias("previous")
 )
 by_platform = (
-    frame.group_by("platform")
-    .agg(*totals)
-    .join(
-        before.group_by("platform").agg(pl.col("net_revenue").sum().alias("previous")),
-        on="platform",
-        how="left",
-    )
+    roll_up(frame, docs, by=["platform"])
+    .select(shown)
+    .join(previous_revenue, on="platform", how="left")
     .with_columns(
-        safe_ratio(pl.col("orders"), pl.col("sessions")).alias("conversion_rate"),
         safe_ratio(pl.col("net_revenue"), pl.col("net_revenue").sum()).alias("share"),
         safe_ratio(pl.col("net_revenue") - pl.col("previous"), pl.col("previous").abs()).alias(
             "growth"
@@ -99,11 +92,7 @@ if growing.height:
         t("fastest_growth", platform=best["platform"], growth=f"{best['growth']:+.1%}",
           days=chosen.days)
     )  # fmt: skip
-config = page.columns(
-    "fct_daily_kpis",
-    {"platform": "text", "net_revenue": "money", "orders": "count", "sessions": "count",
-     "gross_profit": "money", "conversion_rate": "ratio"},
-)  # fmt: skip
+config = page.columns("fct_daily_kpis", shown)
 config["share"] = st.column_config.NumberColumn(t("share"), format="percent")
 config["growth"] = st.column_config.NumberColumn(t("growth"), format="percent")
 st.dataframe(by_platform, hide_index=True, column_config=config)

@@ -65,35 +65,33 @@ def forecast_docs() -> list[dict]:
     ]  # fmt: skip
 
 
+# what the YAML says about a mart column beyond its description: its names, how it is
+# shown (format), how it adds up over a chosen period or group (rollup: an aggregate over
+# the mart's rows; derive: a formula over the rolled-up columns) and which way is good
+COLUMN_META = ("label_zh", "description_zh", "label_en", "format", "rollup", "derive", "better")
+
+
 def column_docs(manifest: dict) -> pl.DataFrame:
-    """Every mart column's definition, written once in the YAML, for tooltips."""
+    """Every mart column's definition and rules, written once in the YAML, for the pages."""
     rows = []
     for node in [*manifest["nodes"].values(), *forecast_docs()]:
         if node["resource_type"] != "model" or node["config"].get("schema") != "marts":
             continue
+        model_meta = node["config"].get("meta") or {}
         rows.append(
-            {
-                "table_name": node["name"],
-                "column_name": "",
-                "description": node.get("description", ""),
-                "label_zh": (node["config"].get("meta") or {}).get("label_zh", ""),
-                "description_zh": (node["config"].get("meta") or {}).get("description_zh", ""),
-            }
-        )
-        for column in node["columns"].values():
+            {"table_name": node["name"], "column_name": "", "position": 0,
+             "description": node.get("description", ""),
+             **{key: str(model_meta.get(key, "")) for key in COLUMN_META}}
+        )  # fmt: skip
+        for position, column in enumerate(node["columns"].values(), start=1):
             meta = column.get("meta") or column.get("config", {}).get("meta") or {}
             rows.append(
-                {
-                    "table_name": node["name"],
-                    "column_name": column["name"],
-                    "description": column.get("description", ""),
-                    "label_zh": meta.get("label_zh", ""),
-                    "description_zh": meta.get("description_zh", ""),
-                }
-            )
-    schema = dict.fromkeys(
-        ("table_name", "column_name", "description", "label_zh", "description_zh"), pl.String
-    )
+                {"table_name": node["name"], "column_name": column["name"],
+                 "position": position, "description": column.get("description", ""),
+                 **{key: str(meta.get(key, "")) for key in COLUMN_META}}
+            )  # fmt: skip
+    schema = {"table_name": pl.String, "column_name": pl.String, "position": pl.Int32,
+              "description": pl.String, **dict.fromkeys(COLUMN_META, pl.String)}  # fmt: skip
     return pl.DataFrame(rows, schema=schema)
 
 

@@ -7,6 +7,9 @@ from polars.testing import assert_frame_equal
 
 from dashboards import aggregate
 from pipelines.lib.settings import Settings
+from tests.dashboards.mart_docs import mart_docs
+
+LOGISTICS = mart_docs("logistics_performance")
 
 
 def mart(settings: Settings, table: str) -> pl.DataFrame:
@@ -17,7 +20,7 @@ def mart(settings: Settings, table: str) -> pl.DataFrame:
 
 def test_one_month_per_group_gives_back_the_mart_logistics(demo_build: Settings) -> None:
     months = mart(demo_build, "logistics_performance")
-    rolled = aggregate.logistics_by(months, ["month", "carrier", "region"])
+    rolled = aggregate.logistics_by(months, ["month", "carrier", "region"], LOGISTICS)
     ratios = ["cost_per_order", "cost_to_revenue", "on_time_rate", "avg_delivery_days",
               "return_rate"]  # fmt: skip
     keys = ["month", "carrier", "region"]
@@ -33,7 +36,9 @@ def test_a_carrier_over_many_months_is_a_ratio_of_sums(demo_build: Settings) -> 
     months = mart(demo_build, "logistics_performance")
     carrier = months["carrier"][0]
     rows = months.filter(pl.col("carrier") == carrier)
-    rolled = aggregate.logistics_by(months, ["carrier"]).filter(pl.col("carrier") == carrier)
+    rolled = aggregate.logistics_by(months, ["carrier"], LOGISTICS).filter(
+        pl.col("carrier") == carrier
+    )
     assert rolled["on_time_rate"][0] == pytest.approx(
         rows["on_time_shipments"].sum() / rows["shipments_with_promise"].sum()
     )
@@ -48,7 +53,7 @@ def test_one_month_per_sku_gives_back_the_mart_inventory(demo_build: Settings) -
     months = mart(demo_build, "inventory_turnover")
     month = months.filter(pl.col("snapshot_days") > 0)["month"].max()
     one = months.filter(pl.col("month") == month)
-    rolled = aggregate.inventory_by_sku(one)
+    rolled = aggregate.inventory_by_sku(one, mart_docs("inventory_turnover"))
     columns = ["sku", "turnover", "days_of_inventory", "sell_through_rate", "avg_inventory_value"]
     assert_frame_equal(
         rolled.select(columns).sort("sku"),

@@ -10,8 +10,10 @@ import pytest
 
 from dashboards import report
 from pipelines.lib.settings import Settings
+from tests.dashboards.mart_docs import mart_docs
 
 START, END = dt.date(2026, 9, 1), dt.date(2026, 9, 30)
+FORMATS = {c: d.get("format", "") for c, d in mart_docs("campaign_roi").items()}
 
 
 def expected_from_mart(path, ad_platforms: list[str]) -> dict[str, dict]:
@@ -38,11 +40,11 @@ def test_the_report_matches_the_mart_for_the_chosen_filters(demo_build: Settings
     monkeypatch.setenv("SHOPKPI_HOME", str(demo_build.home))
     chosen = ["alimama", "google_ads"]
     days = data.campaign_days(START, END).filter(pl.col("ad_platform").is_in(chosen))
-    summary = report.campaign_summary(days)
+    summary = report.campaign_summary(days, mart_docs("campaign_roi"))
     headers = {c: c for c in report.REPORT_COLUMNS}
     from_csv = pl.read_csv(io.BytesIO(report.to_csv(summary, headers)[3:]))
     from_xlsx = pl.read_excel(
-        report.to_xlsx(summary, headers, [("period", "x")]), sheet_name="campaign_roi"
+        report.to_xlsx(summary, headers, [("period", "x")], FORMATS), sheet_name="campaign_roi"
     )
     expected = expected_from_mart(demo_build.published, chosen)
     assert summary.height == len(expected) > 3
@@ -85,7 +87,7 @@ def campaign_days_with(name: str) -> pl.DataFrame:
      "@SUM(A1:A9)", "\t=1+1"],
 )  # fmt: skip
 def test_formula_looking_campaign_names_come_out_as_text(name: str) -> None:
-    summary = report.campaign_summary(campaign_days_with(name))
+    summary = report.campaign_summary(campaign_days_with(name), mart_docs("campaign_roi"))
     assert summary["roas"][0] == pytest.approx(50 / 40)  # ratio of the period's sums
     assert summary["cac"][0] is None  # no new customers: NULL, not 0 or an error
     headers = {c: c for c in report.REPORT_COLUMNS}
@@ -94,7 +96,7 @@ def test_formula_looking_campaign_names_come_out_as_text(name: str) -> None:
     cell = pl.read_csv(io.StringIO(csv_text))["campaign_name"][0]
     assert cell == "'" + name
 
-    xlsx = report.to_xlsx(summary, headers, [("campaign", name)])
+    xlsx = report.to_xlsx(summary, headers, [("campaign", name)], FORMATS)
     with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
         sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/")]
         strings = book.read("xl/sharedStrings.xml").decode()

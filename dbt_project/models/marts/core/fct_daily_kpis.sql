@@ -135,7 +135,8 @@ final as (
         {{ safe_ratio('net_revenue_with_cost', 'net_revenue') }} as cogs_coverage,
         net_revenue_with_cost,
         logistics_cost,
-        net_revenue - cogs - logistics_cost as gross_profit
+        net_revenue - cogs - logistics_cost as gross_profit,
+        {{ safe_ratio('net_revenue - cogs - logistics_cost', 'net_revenue') }} as gross_margin
     from joined
 
 )
