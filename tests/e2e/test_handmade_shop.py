@@ -34,34 +34,34 @@ EXPECTED = [
          gross_sales=222.0, discounts=8.0, refunds=59.0, net_revenue=155.0, refund_rate=59 / 214,
          aov=107.0, revenue_per_buyer=107.0, sessions=150, conversion_rate=2 / 150,
          visitors=120, buyer_conversion_rate=2 / 120, cogs=55.0, logistics_cost=20.0,
-         gross_profit=80.0),
+         gross_profit=80.0, gross_margin=80.0 / 155.0),
     # tmall 03-02: T1003 (2×45, discount 5, refund 20) is tb_a's second order; T1005 paid
     # then cancelled, T1006 pending: not counted. Zero sessions: ratios are NULL.
     dict(date="2025-03-02", platform="tmall", orders=1, customers=1, new_customers=0,
          gross_sales=90.0, discounts=5.0, refunds=20.0, net_revenue=65.0, refund_rate=20 / 85,
          aov=85.0, revenue_per_buyer=85.0, sessions=0, conversion_rate=None,
          visitors=0, buyer_conversion_rate=None, cogs=30.0, logistics_cost=7.0,
-         gross_profit=28.0),
+         gross_profit=28.0, gross_margin=28.0 / 65.0),
     # shopify #1001 paid Fri 18:00 -08:00 = Sat 10:00 Shanghai: 12.99×7.2 = 93.528,
     # discount 1×7.2; shipped Sat 20:00Z = Sun 04:00 Shanghai, 5 USD × 7.2 = 36.
     dict(date="2025-03-01", platform="shopify", orders=1, customers=1, new_customers=1,
          gross_sales=93.528, discounts=7.2, refunds=0.0, net_revenue=86.328, refund_rate=0.0,
          aov=86.328, revenue_per_buyer=86.328, sessions=40, conversion_rate=1 / 40,
          visitors=30, buyer_conversion_rate=1 / 30, cogs=20.0, logistics_cost=36.0,
-         gross_profit=30.328),
+         gross_profit=30.328, gross_margin=30.328 / 86.328),
     # #1003 paid Sun 07:00 -08:00 = Sun 23:00 Shanghai, 2×12.99×7.2; customer 9001 again.
     dict(date="2025-03-02", platform="shopify", orders=1, customers=1, new_customers=0,
          gross_sales=187.056, discounts=0.0, refunds=0.0, net_revenue=187.056, refund_rate=0.0,
          aov=187.056, revenue_per_buyer=187.056, sessions=60, conversion_rate=1 / 60,
          visitors=50, buyer_conversion_rate=1 / 50, cogs=40.0, logistics_cost=0.0,
-         gross_profit=147.056),
+         gross_profit=147.056, gross_margin=147.056 / 187.056),
     # #1002 paid Sun 08:30 -08:00 = Mon 00:30 Shanghai: 3×9.99×7.1 = 212.787; shipped
     # Mon 18:00Z = Tue 02:00 Shanghai, 4 USD at Monday's 7.1 = 28.4.
     dict(date="2025-03-03", platform="shopify", orders=1, customers=1, new_customers=1,
          gross_sales=212.787, discounts=0.0, refunds=0.0, net_revenue=212.787, refund_rate=0.0,
          aov=212.787, revenue_per_buyer=212.787, sessions=30, conversion_rate=1 / 30,
          visitors=25, buyer_conversion_rate=1 / 25, cogs=45.0, logistics_cost=28.4,
-         gross_profit=139.387),
+         gross_profit=139.387, gross_margin=139.387 / 212.787),
 ]  # fmt: skip
 
 
