@@ -58,6 +58,8 @@ def test_every_fixture_is_identified_as_its_own_format() -> None:
         "amazon_all_orders.txt": "amazon_all_orders",
         "google_ads_excel_csv.csv": "google_ads_campaigns",
         "meta_ads_daily.csv": "meta_ads",
+        "amazon_ads_search_terms.csv": "amazon_ads_sponsored_products",
+        "amazon_ads_campaign_summary.csv": "amazon_ads_sponsored_products",
         "meta_ads_period.csv": "meta_ads",
         "qianchuan_daily.csv": "qianchuan",
         "ga4_traffic.csv": "ga4_traffic",
@@ -250,6 +252,41 @@ def test_meta_ads_currency_from_the_column_name_and_a_period_spread(home: Settin
         ("2025-06-03", Decimal("33.33"), 333, 3),
     ]
     assert {r["currency"] for r in spread} == {"EUR"}
+    [warning] = query(home, "select kind, rows from audit.load_warnings")
+    assert warning == {"kind": "period_report", "rows": 1}
+
+
+def test_amazon_ads_search_terms_add_up_to_campaign_days(home: Settings) -> None:
+    summary = load(home, "ads", "amazon_ads_search_terms.csv")
+    found = outcome(summary, "amazon_ads_search_terms.csv")
+    assert (found.status, found.rows_read, found.rows_loaded) == ("loaded", 5, 3)
+    rows = raw(home, "ads", "date, campaign_id")
+    # W_Auto 09-01: two search terms, 16.12 + 1.88 spend, 1,204 + 300 impressions,
+    # 31 + 4 clicks, 41 + 0 orders, 1,234.50 + 0 sales; the name is the id
+    assert [
+        (str(r["date"]), r["ad_platform"], r["campaign_id"], r["currency"], r["spend"],
+         r["impressions"], r["clicks"], r["conversions"], r["conversion_value"])
+        for r in rows
+    ] == [
+        ("2026-09-01", "amazon_ads", "SP - Manual Exact", "USD", Decimal("10.8"), 950, 12,
+         Decimal("2"), Decimal("59.98")),
+        ("2026-09-01", "amazon_ads", "W_Auto", "USD", Decimal("18"), 1504, 35, Decimal("41"),
+         Decimal("1234.5")),
+        ("2026-09-02", "amazon_ads", "W_Auto", "USD", Decimal("12.5"), 1100, 25, Decimal("10"),
+         Decimal("299.9")),
+    ]  # fmt: skip
+    assert {r["campaign_name"] for r in rows} == {"W_Auto", "SP - Manual Exact"}
+
+
+def test_amazon_ads_summary_report_is_spread_over_its_days(home: Settings) -> None:
+    load(home, "ads", "amazon_ads_campaign_summary.csv")
+    rows = raw(home, "ads", "date")
+    assert [(str(r["date"]), r["currency"], r["spend"], r["clicks"], r["conversion_value"])
+            for r in rows] == [
+        ("2026-09-01", "EUR", Decimal("30"), 10, Decimal("150")),
+        ("2026-09-02", "EUR", Decimal("30"), 10, Decimal("150")),
+        ("2026-09-03", "EUR", Decimal("30"), 10, Decimal("150")),
+    ]  # fmt: skip
     [warning] = query(home, "select kind, rows from audit.load_warnings")
     assert warning == {"kind": "period_report", "rows": 1}
 
