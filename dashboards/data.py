@@ -120,6 +120,15 @@ def daily_kpis(start: dt.date, end: dt.date, platform_list: list[str]) -> pl.Dat
     )
 
 
+def monthly_targets(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
+    """fct_monthly_targets rows of the months given (every platform and 'all')."""
+    return frame(
+        "select * from marts.fct_monthly_targets where month between ? and ? "
+        "order by month, platform = 'all' desc, platform",
+        (first_month, last_month),
+    )
+
+
 def last_run() -> dict | None:
     """How the latest build ended (published/last_run.json), also when it failed."""
     from pipelines.lib.run_status import last_run_path, read_last_run

@@ -28,6 +28,16 @@ LABELS: dict[str, dict[str, str]] = {
     "vs_previous": {"en": "vs previous {days} days", "zh": "对比前 {days} 天"},
     "trend": {"en": "Daily net revenue by platform", "zh": "各平台每日净销售额"},
     "breakdown": {"en": "By platform", "zh": "平台明细"},
+    "targets": {"en": "Monthly targets", "zh": "月度目标"},
+    "missed_target": {
+        "en": "Missed: **{platform}** reached {attainment} of its {month} target.",
+        "zh": "未达成：**{platform}** {month} 目标完成 {attainment}。",
+    },
+    "behind_pace": {
+        "en": "Behind pace: **{platform}** has {attainment} of its {month} target with "
+        "{elapsed} of the month gone.",
+        "zh": "进度落后：**{platform}** {month} 目标完成 {attainment}，时间已过 {elapsed}。",
+    },
     "share": {"en": "Share of net revenue", "zh": "净销售额占比"},
     "currency_note": {"en": "Money in {currency}", "zh": "金额单位：{currency}"},
     # navigation

@@ -15,6 +15,7 @@ from dashboards.kpis import (
     roll_up,
     safe_ratio,
 )
+from pipelines.lib.canonical import missing_export_note
 
 ctx = page.begin("overview", main_source="orders", also_uses=("traffic", "products", "logistics"))
 chosen = ctx.chosen
@@ -96,3 +97,31 @@ config = page.columns("fct_daily_kpis", shown)
 config["share"] = st.column_config.NumberColumn(t("share"), format="percent")
 config["growth"] = st.column_config.NumberColumn(t("growth"), format="percent")
 st.dataframe(by_platform, hide_index=True, column_config=config)
+
+st.subheader(t("targets"))
+first_month, last_month = chosen.months()
+targets = data.monthly_targets(first_month, last_month)
+if targets.is_empty():
+    st.caption(missing_export_note("targets", lang()))
+else:
+    # a platform filter shows its platforms' targets; the whole shop's only without one
+    every_platform = set(chosen.platforms) >= set(data.platforms())
+    targets = targets.filter(
+        pl.col("platform").is_in(chosen.platforms)
+        | ((pl.col("platform") == "all") & every_platform)
+    )
+    behind = targets.filter(
+        (pl.col("month_elapsed") > 0) & (pl.col("target_attainment") < pl.col("month_elapsed"))
+    )
+    for row in behind.tail(3).iter_rows(named=True):
+        key = "missed_target" if row["month_elapsed"] >= 1 else "behind_pace"
+        st.markdown(
+            t(key, platform=row["platform"], month=f"{row['month']:%Y-%m}",
+              attainment=f"{row['target_attainment']:.0%}", elapsed=f"{row['month_elapsed']:.0%}")
+        )  # fmt: skip
+    shown = ["month", "platform", "net_revenue_target", "net_revenue", "target_attainment",
+             "month_elapsed"]  # fmt: skip
+    st.dataframe(
+        targets.select(shown), hide_index=True,
+        column_config=page.columns("fct_monthly_targets", shown),
+    )  # fmt: skip

@@ -47,6 +47,7 @@ from pipelines.demo.profile import (
     US_TZ,
 )
 from pipelines.demo.reference import write_fx, write_products
+from pipelines.demo.targets import write_targets
 from pipelines.demo.traffic import traffic_rows
 from pipelines.demo.writer import Writer, local_epoch, offset_text, ts_text
 from pipelines.lib.settings import SOURCES
@@ -102,6 +103,8 @@ def generate(
         shop.counts["products"] = write_products(out, cat)
     if "fx_rates" in sources:
         shop.counts["fx_rates"] = write_fx(out, rng, start, end)
+    if "targets" in sources:
+        shop.counts["targets"] = write_targets(out, start, lines_per_day, avg_price)
     return shop.counts
 
 

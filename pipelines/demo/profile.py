@@ -32,6 +32,9 @@ PLATFORM_SHARE = np.array([0.40, 0.25, 0.22, 0.13])
 PLATFORM_CURRENCY = {"tmall": "CNY", "jd": "CNY", "douyin": "CNY", "shopify": "USD"}
 PRICE_FACTOR = {"tmall": 1.0, "jd": 0.98, "douyin": 0.93}
 REFUND_FACTOR = {"tmall": 1.0, "jd": 0.8, "douyin": 1.9, "shopify": 0.9}  # live commerce returns
+# the monthly targets: planned order lines × the platform's mean price × this (a little
+# above what a line brings in after discounts and refunds: targets are a stretch)
+TARGET_PER_PLANNED_LINE = 1.25
 CONVERSION = {"tmall": 0.031, "jd": 0.026, "douyin": 0.018, "shopify": 0.016}
 
 CN_REGIONS = {  # province: (weight, warehouse, remote)

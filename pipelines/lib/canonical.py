@@ -335,6 +335,38 @@ SPECS: dict[str, SourceSpec] = {
             },
         ),
         SourceSpec(
+            "targets",
+            (
+                Column(
+                    "month",
+                    "date",
+                    doc="The month the target is for: its first day (any day of it counts as the month).",
+                ),
+                opt(
+                    "platform",
+                    "text",
+                    doc="The sales platform the target is for; empty: the whole shop, all platforms.",
+                ),
+                Column(
+                    "net_revenue_target",
+                    "money",
+                    positive=True,
+                    doc="The month's net revenue target, in the row's currency.",
+                ),
+                Column("currency", "currency", doc="ISO 4217 code of the target."),
+            ),
+            natural_key=("month", "platform"),
+            # targets are set ahead for months to come: their dates say nothing of freshness
+            business_day=None,
+            often_absent=True,
+            description="one row per month and platform (empty: the whole shop): the net revenue target",
+            title_zh="销售目标",
+            unlocks={
+                "en": "each month's net revenue against its target, and the pace to reach it",
+                "zh": "每月净销售额对比目标的完成率，以及达成目标所需的进度",
+            },
+        ),
+        SourceSpec(
             "fx_rates",
             (
                 Column(

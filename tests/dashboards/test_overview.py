@@ -80,3 +80,17 @@ def test_the_dashboards_connection_cannot_read_other_files(
         data.query(f"select * from read_csv('{secret}')")
     with pytest.raises(duckdb.Error):
         data.query("create table marts.x as select 1")  # read-only
+
+
+def test_monthly_targets_show_attainment_and_follow_the_platform_filter(
+    demo_build: Settings, monkeypatch
+) -> None:
+    app = open_app(demo_build.home, monkeypatch)
+    assert "月度目标" in [h.value for h in app.subheader]
+    targets = next(d.value for d in app.dataframe if "target_attainment" in d.value.columns)
+    assert "all" in set(targets["platform"])  # every platform chosen: the whole shop's too
+    row = targets.iloc[0]
+    assert row["target_attainment"] == pytest.approx(row["net_revenue"] / row["net_revenue_target"])
+    app.sidebar.multiselect[0].set_value(["jd"]).run()
+    targets = next(d.value for d in app.dataframe if "target_attainment" in d.value.columns)
+    assert set(targets["platform"]) == {"jd"}

@@ -277,6 +277,23 @@ def test_logistics_performance(built: Settings) -> None:
     )  # fmt: skip
 
 
+def test_monthly_targets(built: Settings) -> None:
+    # March's sales: tmall 155 + 65, shopify 86.328 + 187.056 + 212.787; the last sales
+    # day is 03-03, 3 of March's 31 days. The USD target counts at 03-01's rate, 7.2
+    # (Friday 02-28's, carried over the weekend).
+    assert_rows(
+        mart(built, "fct_monthly_targets", "platform"),
+        [
+            dict(month="2025-03-01", platform="all", net_revenue_target=1000.0,
+                 net_revenue=706.171, target_attainment=706.171 / 1000, month_elapsed=3 / 31),
+            dict(platform="shopify", net_revenue_target=720.0, net_revenue=486.171,
+                 target_attainment=486.171 / 720, month_elapsed=3 / 31),
+            dict(platform="tmall", net_revenue_target=300.0, net_revenue=220.0,
+                 target_attainment=220 / 300),
+        ],
+    )  # fmt: skip
+
+
 def test_a_currency_without_any_rate_stops_the_build_and_is_named(tmp_path, capsys) -> None:
     """Money in EUR with no EUR rate is neither dropped nor mixed in: the build fails."""
     from tests.conftest import use_home

@@ -12,7 +12,16 @@ def test_definitions_load_with_the_whole_lineage() -> None:
     keys = {key.to_user_string() for key in definitions.resolve_all_asset_keys()}
     raw = {
         f"raw/{s}"
-        for s in ("orders", "traffic", "ads", "logistics", "inventory", "products", "fx_rates")
+        for s in (
+            "orders",
+            "traffic",
+            "ads",
+            "logistics",
+            "inventory",
+            "products",
+            "targets",
+            "fx_rates",
+        )
     }
     assert raw <= keys
     assert {"staging/stg_shop__order_lines", "intermediate/int_orders_summarised",

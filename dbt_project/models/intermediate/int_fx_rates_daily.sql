@@ -31,6 +31,12 @@ inventory_snapshots as (
 
 ),
 
+targets as (
+
+    select * from {{ ref('stg_shop__targets') }}
+
+),
+
 -- every day money is booked on (or stock is valued on) needs a rate
 booked_days as (
 
@@ -58,6 +64,11 @@ booked_days as (
         snapshot_date,
         null as currency
     from inventory_snapshots
+    union all
+    select
+        target_month,
+        currency
+    from targets
     union all
     select
         rate_date,

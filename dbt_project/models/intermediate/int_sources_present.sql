@@ -38,6 +38,12 @@ products as (
 
 ),
 
+targets as (
+
+    select * from {{ ref('stg_shop__targets') }}
+
+),
+
 final as (
 
     select
@@ -46,7 +52,8 @@ final as (
         (select count(*) from ad_spend) > 0 as has_ads,
         (select count(*) from shipments) > 0 as has_logistics,
         (select count(*) from inventory_snapshots) > 0 as has_inventory,
-        (select count(*) from products) > 0 as has_products
+        (select count(*) from products) > 0 as has_products,
+        (select count(*) from targets) > 0 as has_targets
 
 )
 
