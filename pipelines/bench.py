@@ -1,12 +1,16 @@
-"""`make bench`: time `make pipeline` on a generated shop and report its peak memory.
+"""`make bench`: time `make pipeline` on a generated shop against the floor, and report
+the peak memory of each.
 
     python -m pipelines.bench [--orders N] [--seed S] [--skus N] [--sources a,b] [--keep]
 
 Generates N order lines (default 1,000,000) into a temporary SHOPKPI_HOME, then runs
 the build exactly as `make pipeline` does (`python -m pipelines.cli build`) in a child
 process, sampling the memory of that whole process tree (the build and its dbt
-subprocess) every 0.1 s. Prints wall time, order lines per second and peak memory, and
-writes the same as JSON into bench-results/ (not committed).
+subprocess) every 0.1 s. Then the floor (`pipelines.floor`: the nine non-forecast marts in
+one DuckDB process straight from the same files) the same way. Prints wall time and peak
+memory of each, the build's steps, and the ratio pipeline / floor with the forecasts
+reported beside it (the floor has none); writes the same as JSON into bench-results/
+(not committed).
 
 Then it times the forecasts on their own, as the weekly run does them: the full backtest
 (model choice per series) and the forecast ahead, for every SKU, category and the shop,
@@ -21,6 +25,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +39,7 @@ from pathlib import Path
 import psutil
 
 from pipelines import demo
-from pipelines.lib.settings import REPO_ROOT, SOURCES
+from pipelines.lib.settings import REPO_ROOT, SOURCES, Settings
 
 
 def _tree_rss(process: psutil.Process) -> int:
@@ -66,6 +71,30 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, i
     done.set()
     sampler.join()
     return time.perf_counter() - started, peak, code
+
+
+def step_seconds(build_log: Path) -> dict[str, float]:
+    """Each step of the last run in the build log and how long it took."""
+    steps: dict[str, float] = {}
+    if build_log.exists():
+        pattern = re.compile(r'Finished execution of step "([^"]+)" in ([\d.]+)(m?s)')
+        for match in pattern.finditer(build_log.read_text(encoding="utf-8", errors="replace")):
+            value = float(match.group(2)) / (1000 if match.group(3) == "ms" else 1)
+            steps[match.group(1)] = round(value, 2)
+    return steps
+
+
+def measure_floor(home: Path, timezone: str) -> dict[str, float | int]:
+    """The floor over the files the build just loaded (now in archive/), dbt's SQL as the
+    build compiled it."""
+    database = Path(tempfile.mkdtemp(prefix="shopkpi-floor-db-")) / "warehouse.duckdb"
+    command = [sys.executable, "-m", "pipelines.floor", "--exports", str(home / "archive"),
+               "--manifest", str(home / "dbt" / "target" / "manifest.json"),
+               "--database", str(database), "--timezone", timezone]  # fmt: skip
+    wall, peak, code = run_measured(command, dict(os.environ))
+    shutil.rmtree(database.parent, ignore_errors=True)
+    return {"floor_seconds": round(wall, 1), "floor_peak_memory_mb": round(peak / 1e6),
+            "floor_exit_code": code}  # fmt: skip
 
 
 def time_forecasts(warehouse: Path) -> dict[str, float | int | str]:
@@ -121,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
 
     env = {**os.environ, "SHOPKPI_HOME": str(home), "DAGSTER_HOME": str(home / "dagster_home")}
     wall, peak, code = run_measured([sys.executable, "-m", "pipelines.cli", "build"], env)
+    steps = step_seconds(home / "logs" / "build.log")
+    forecast_step = steps.get("forecasts", 0.0)
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "order_lines": args.orders,
@@ -129,14 +160,27 @@ def main(argv: list[str] | None = None) -> int:
         "input_mb": round(input_bytes / 1e6, 1),
         "generate_seconds": round(generate_seconds, 1),
         "pipeline_seconds": round(wall, 1),
+        "pipeline_without_forecasts_seconds": round(wall - forecast_step, 1),
         "order_lines_per_second": round(args.orders / wall),
         "peak_memory_mb": round(peak / 1e6),
         "exit_code": code,
-        **(time_forecasts(home / "warehouse.duckdb") if code == 0 else {}),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
+        "steps": steps,
     }
+    if code == 0:
+        result |= measure_floor(home, Settings.from_env(home).timezone)
+        result["ratio_pipeline_to_floor"] = round(
+            result["pipeline_without_forecasts_seconds"] / result["floor_seconds"], 2
+        )
+        result |= time_forecasts(home / "warehouse.duckdb")
+    result |= {"cpus": os.cpu_count(), "python": platform.python_version()}
     print(json.dumps(result, indent=2))
+    if code == 0:
+        print(
+            f"\n{args.orders:,} order lines: pipeline {result['pipeline_seconds']} s "
+            f"({result['peak_memory_mb']:,} MB), of which forecasts {forecast_step} s; "
+            f"floor {result['floor_seconds']} s ({result['floor_peak_memory_mb']:,} MB); "
+            f"pipeline without forecasts / floor = {result['ratio_pipeline_to_floor']}x"
+        )
     out = REPO_ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     name = f"pipeline-{args.orders}" + (f"-{args.skus}skus" if args.skus else "")
