@@ -44,8 +44,8 @@ setup: $(VENV)/.synced ## create .venv and install the locked dependencies
 demo: setup ## write the demo shop's exports into the inbox if it is empty
 	$(PY) -m pipelines.cli demo-if-empty
 
-pipeline: setup ## run the whole build once on what is in the inbox, headless
-	$(PY) -m pipelines.cli build
+pipeline: setup ## run the whole build once on what is in the inbox, headless (FULL=1: even if nothing changed)
+	$(PY) -m pipelines.cli build $(if $(filter 1 yes true,$(FULL)),--full)
 
 run: demo ## set up, build the demo shop, serve dashboards (:8501) and Dagster (:3000)
 	$(PY) -m pipelines.cli build

@@ -72,8 +72,10 @@ def demo_if_empty(settings: Settings) -> None:
     print(f"demo shop written to {settings.inbox}: {counts}")
 
 
-def build(settings: Settings) -> int:
-    """Run the daily_build job once, in this process, recorded in the Dagster instance."""
+def build(settings: Settings, full: bool = False) -> int:
+    """Run the daily_build job once, in this process, recorded in the Dagster instance;
+    unless nothing changed since the last build (no new files, same settings and code)
+    and `full` was not asked for."""
     settings.home.mkdir(parents=True, exist_ok=True)
     # two `make pipeline`s take turns from the start: even creating the Dagster instance
     # must not race (the run itself also takes .build.lock, shared with daemon runs)
@@ -83,7 +85,24 @@ def build(settings: Settings) -> int:
         except BlockingIOError:
             print("another build is running on this SHOPKPI_HOME: waiting", flush=True)
             fcntl.flock(handle, fcntl.LOCK_EX)
+        if not full and _up_to_date(settings):
+            return 0
         return _build_locked(settings)
+
+
+def _up_to_date(settings: Settings) -> bool:
+    from pipelines.lib.run_status import last_run_path, read_last_run
+    from pipelines.up_to_date import nothing_to_build
+
+    last_run = read_last_run(last_run_path(settings))
+    if not nothing_to_build(settings, last_run):
+        return False
+    print(
+        f"nothing new: no files in {settings.inbox}, same settings and code as the build of "
+        f"{last_run['finished_at']} (run {last_run['run_id'][:8]}); {settings.published} "
+        "is current. `make pipeline FULL=1` rebuilds everything anyway."
+    )
+    return True
 
 
 def _build_locked(settings: Settings) -> int:
@@ -119,6 +138,10 @@ def _build_locked(settings: Settings) -> int:
         # the daemon's run-status sensors record the runs it launches; this one is ours
         summary = summarise_run(instance, result.run_id)
     record_run(settings, summary)
+    if result.success:
+        from pipelines.up_to_date import remember_inputs
+
+        remember_inputs(settings, result.run_id)
     if not result.success:
         print(f"\nThe build failed (run {result.run_id}). Why, and what to do:", file=sys.stderr)
         for cause in summary["causes"]:
@@ -158,6 +181,9 @@ def missing_export_notes(settings: Settings) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.cli")
     parser.add_argument("command", choices=["prepare", "demo-if-empty", "build"])
+    parser.add_argument(
+        "--full", action="store_true", help="build even when nothing changed (make pipeline FULL=1)"
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -170,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.ensure_dirs()
         demo_if_empty(settings)
     else:
-        return build(settings)
+        return build(settings, full=args.full)
     return 0
 
 

@@ -9,16 +9,27 @@ import subprocess
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from dagster_dbt import DbtProject
 
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
+
+if TYPE_CHECKING:
+    from dagster_dbt import DbtProject
+
+# where `dbt parse` writes the manifest the definitions load (DbtProject's default)
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 @cache
 def dbt_project() -> DbtProject:
-    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    # dagster_dbt takes 2 s to import: only what builds or serves needs it
+    from dagster_dbt import DbtProject
+
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    assert project.manifest_path == MANIFEST_PATH, project.manifest_path
+    return project
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
@@ -64,7 +75,7 @@ def ensure_manifest() -> Path:
     """Run `dbt parse` when target/manifest.json is missing or older than the project files.
     Processes that load the definitions at once (test workers, the daemon and the webserver)
     take turns: the second finds the first one's manifest fresh."""
-    manifest = dbt_project().manifest_path
+    manifest = MANIFEST_PATH
 
     def fresh() -> bool:
         return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()

@@ -332,8 +332,15 @@ def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
     assert cli.build(settings) == 0
     assert last_run(settings)["published"] == "updated"
     published = hashlib.sha256(settings.published.read_bytes()).hexdigest()
-    # a rerun with no new files: marts byte-identical, the file is not even rewritten
+    run_id = last_run(settings)["run_id"]
+    # a rerun with no new files, settings or code: nothing to build, said in a second
+    capsys.readouterr()
     assert cli.build(settings) == 0
+    assert capsys.readouterr().out.startswith("nothing new: no files in ")
+    assert last_run(settings)["run_id"] == run_id  # no run at all
+    assert hashlib.sha256(settings.published.read_bytes()).hexdigest() == published
+    # FULL=1 builds anyway: the marts come out byte-identical, the file is not even rewritten
+    assert cli.build(settings, full=True) == 0
     assert last_run(settings)["published"] == "unchanged"
     assert hashlib.sha256(settings.published.read_bytes()).hexdigest() == published
     with duckdb.connect(str(settings.warehouse)) as con:
