@@ -1,13 +1,16 @@
 """Resources, registered in one place. Settings are read when a run starts, not at import."""
 
 import fcntl
+import importlib.metadata
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
+from packaging import version
 from pydantic import PrivateAttr
 
 from pipelines.lib.dbt_manifest import dbt_project
@@ -61,10 +64,20 @@ class ShopSettings(dg.ConfigurableResource):
         return {"config": {"home": str(settings.home), "values": settings.as_values()}}
 
 
+class ShopDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt resource, without its `dbt --version` subprocess (2 s a build):
+    our dbt is the dbt-core installed in this venv (uv.lock), so its version is the
+    package's."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+
 defs = dg.Definitions(
     resources={
         "shop": ShopSettings(),
-        "dbt": DbtCliResource(
+        "dbt": ShopDbtCliResource(
             project_dir=dbt_project(),
             profiles_dir=str(dbt_project().project_dir),
             # the venv's dbt, also when the venv is not activated

@@ -36,25 +36,20 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import polars as pl
-from statsforecast import StatsForecast
-from statsforecast.models import (
-    ADIDA,
-    ARIMA,
-    IMAPA,
-    TSB,
-    AutoETS,
-    AutoTheta,
-    CrostonSBA,
-    SeasonalNaive,
-    Theta,
-)
-from statsforecast.utils import ConformalIntervals
 
 from pipelines.lib import festivals
+
+if TYPE_CHECKING:
+    from statsforecast import StatsForecast
+
+# statsforecast (numba) takes 2 s to import: imported where a model is made, so a shop
+# with too little history to fit one, and every process that only loads the
+# definitions, does not pay for it
 
 SEASON = 7
 LEVEL = 80
@@ -115,6 +110,19 @@ def calendar_features(days: pd.Series) -> pd.DataFrame:
 
 
 def make_model(name: str, h: int):
+    from statsforecast.models import (
+        ADIDA,
+        ARIMA,
+        IMAPA,
+        TSB,
+        AutoETS,
+        AutoTheta,
+        CrostonSBA,
+        SeasonalNaive,
+        Theta,
+    )
+    from statsforecast.utils import ConformalIntervals
+
     conformal = ConformalIntervals(h=h, n_windows=2)
     return {
         "ARIMA_promo": lambda: ARIMA(order=(1, 0, 1), seasonal_order=(1, 0, 1),
@@ -248,6 +256,9 @@ def _n_jobs() -> int:
 
 
 def _statsforecast(models: list) -> StatsForecast:
+    from statsforecast import StatsForecast
+    from statsforecast.models import SeasonalNaive
+
     # a model that fails on a series (e.g. ARIMA on a perfectly regular one) falls back to
     # the baseline for that series instead of failing the build
     return StatsForecast(models=models, freq="D", n_jobs=_n_jobs(),

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -24,9 +25,12 @@ from pipelines.lib.settings import Settings
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # nothing phones home
 
-import great_expectations as gx
-import great_expectations.expectations as gxe
-from great_expectations.data_context.types.base import ProgressBarsConfig
+if TYPE_CHECKING:
+    import great_expectations.expectations as gxe
+
+# Great Expectations takes 3.5 s to import: each function imports it when it runs, so a
+# build that has nothing to validate (and every process that only loads the
+# definitions) does not pay for it
 
 CHUNK_ROWS = 250_000
 
@@ -55,6 +59,9 @@ def build_docs(home: Path) -> Path | None:
     """Rebuild the Data Docs site from every validation result kept under home/gx/."""
     if not (home / "gx").is_dir():
         return None
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="file", project_root_dir=str(home))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.build_data_docs()
@@ -63,6 +70,8 @@ def build_docs(home: Path) -> Path | None:
 
 
 def expectations(spec: SourceSpec) -> list[gxe.Expectation]:
+    import great_expectations.expectations as gxe
+
     """The suite of one raw table: columns, types, required values, ranges, allowed values."""
     suite: list[gxe.Expectation] = []
     for column in spec.columns:
@@ -100,6 +109,9 @@ def validate(home: Path, source: str, chunks: Iterable[pd.DataFrame]) -> SuiteRe
     if first is None:
         docs = Settings(home=home).data_docs_index
         return SuiteResult(source, True, 0, 0, [], docs if docs.exists() else None)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     spec = SPECS[source]
     context = gx.get_context(mode="file", project_root_dir=str(home))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # quiet logs
