@@ -76,12 +76,6 @@ def _number_text(col: pl.Expr) -> pl.Expr:
     return col.str.replace_all(r"[¥￥$€£,\s]|元|RMB|CNY|USD", "")
 
 
-def _naive_timestamp(text: pl.Expr) -> pl.Expr:
-    return pl.coalesce(
-        [text.str.to_datetime(f, strict=False, time_unit="us") for f in _NAIVE_FORMATS]
-    )
-
-
 def _iso_text(col: pl.Expr) -> pl.Expr:
     text = col.str.replace(r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2})[T ]", "$1 ")
     return text.str.replace(r"Z$", "+0000").str.replace(r"\s*([+-]\d{2}):?(\d{2})$", "$1$2")
@@ -106,23 +100,57 @@ def _local_to_utc(naive: pl.Expr, timezone: str) -> pl.Expr:
     return pl.coalesce(local.dt.convert_time_zone("UTC").dt.replace_time_zone(None), in_gap)
 
 
-def _timestamp(col: pl.Expr, timezone: str) -> pl.Expr:
-    """ISO-ish text to a naive UTC timestamp; text without offset is shop-local time."""
-    text = _iso_text(col)
-    aware = pl.coalesce(
-        [text.str.to_datetime(f, strict=False, time_unit="us") for f in _AWARE_FORMATS]
-    )
-    return pl.coalesce(
-        aware.dt.convert_time_zone("UTC").dt.replace_time_zone(None),
-        _local_to_utc(_naive_timestamp(text), timezone),
-    )
+def _parsed_stamp(name: str) -> str:
+    return f"__timestamp_{name}"
 
 
-def _skipped_or_repeated(col: pl.Expr, timezone: str) -> pl.Expr:
-    """True where text without offset names a local time the clock skipped or repeated."""
-    naive = _naive_timestamp(_iso_text(col))
-    strict = naive.dt.replace_time_zone(timezone, ambiguous="null", non_existent="null")
-    return naive.is_not_null() & strict.is_null()
+def _dst_flag(name: str) -> str:
+    return f"__dst_{name}"
+
+
+def _parse_timestamps(text: pl.Series, column: Column, timezone: str) -> pl.DataFrame:
+    """A timestamp column's text -> naive UTC (NULL where unreadable), and whether the
+    text named a local time the clock skipped or repeated.
+
+    The same as `_timestamp`, fast: each format is tried only on the rows no earlier format
+    read (a column written in one format is parsed once, not once per known format; a
+    format that fails makes polars parse value by value)."""
+    rows = pl.DataFrame({"i": pl.int_range(text.len(), eager=True), "t": text})
+    if column.date_means_end_of_day:
+        bare_date = pl.col("t").str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
+        rows = rows.with_columns(
+            pl.when(bare_date).then(pl.col("t") + " 23:59:59.999999").otherwise(pl.col("t"))
+        )
+    pending = rows.select("i", _iso_text(pl.col("t")).alias("t")).drop_nulls("t")
+    parts = []
+    formats = [(f, True) for f in _AWARE_FORMATS] + [(f, False) for f in _NAIVE_FORMATS]
+    for fmt, aware in formats:
+        if pending.is_empty():
+            break
+        tried = pending.with_columns(
+            pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us").alias("v")
+        )
+        read = tried.filter(pl.col("v").is_not_null())
+        if aware:
+            utc = pl.col("v").dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            dst = pl.lit(False)
+        else:
+            utc = _local_to_utc(pl.col("v"), timezone)
+            strict = pl.col("v").dt.replace_time_zone(
+                timezone, ambiguous="null", non_existent="null"
+            )
+            dst = strict.is_null()
+        parts.append(read.select("i", utc.alias("value"), dst.alias("dst")))
+        pending = tried.filter(pl.col("v").is_null()).select("i", "t")
+    schema = {"i": pl.Int64, "value": pl.Datetime("us"), "dst": pl.Boolean}
+    parsed = pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(schema=schema)
+    joined = rows.select("i").join(parsed, on="i", how="left", maintain_order="left")
+    return pl.DataFrame(
+        {
+            _parsed_stamp(column.name): joined["value"],
+            _dst_flag(column.name): joined["dst"].fill_null(False),
+        }
+    )
 
 
 def _date(col: pl.Expr) -> pl.Expr:
@@ -152,10 +180,7 @@ def _parse_column(column: Column, timezone: str) -> tuple[pl.Expr, pl.Expr]:
         if column.kind == "int":
             value = pl.when(as_float == as_float.round(0)).then(value)
     elif column.kind == "timestamp":
-        if column.date_means_end_of_day:
-            bare_date = text.str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
-            text = pl.when(bare_date).then(text + " 23:59:59.999999").otherwise(text)
-        value = _timestamp(text, timezone)
+        value = pl.col(_parsed_stamp(column.name))  # parsed once by _parse_timestamps
     elif column.kind == "date":
         value = _date(text)
     else:  # pragma: no cover - a spec typo
@@ -215,6 +240,11 @@ def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRo
     if ROW not in cleaned.columns:  # an adapter numbers rows by the file's own rows
         cleaned = cleaned.with_row_index(ROW, offset=1)
     cleaned = cleaned.with_columns(pl.col(ROW).cast(pl.Int64))
+    stamps = [c for c in spec.columns if c.kind == "timestamp"]
+    for column in stamps:
+        cleaned = pl.concat(
+            [cleaned, _parse_timestamps(cleaned[column.name], column, timezone)], how="horizontal"
+        )
 
     values, errors = [], []
     for column in spec.columns:
@@ -232,10 +262,7 @@ def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRo
         pl.struct(spec.column_names).struct.json_encode().alias("record"),
     )
     good_text = checked.filter(pl.col(REASON).is_null())
-    stamps = [c.name for c in spec.columns if c.kind == "timestamp"]
-    dst = good_text.select(
-        _skipped_or_repeated(pl.col(name), timezone).sum().alias(name) for name in stamps
-    )
+    dst = good_text.select(pl.col(_dst_flag(c.name)).sum().alias(c.name) for c in stamps)
     dst_rows = {name: n for name, n in dst.row(0, named=True).items() if n} if stamps else {}
     good = good_text.select(ROW, *values)
     return ParsedRows(good=good, bad=bad, ignored_columns=ignored, dst_rows=dst_rows)
