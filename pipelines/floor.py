@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, Column
+from pipelines.lib.warehouse import MEMORY_LIMIT
 
 # the marts of the floor (the forecasts are reported beside it, not in it)
 FLOOR_MARTS = (
@@ -161,7 +162,7 @@ def models_in_order(manifest: dict) -> list[dict]:
 
 def run(exports: Path, manifest: dict, database: Path, timezone: str) -> dict[str, float]:
     started = time.perf_counter()
-    con = duckdb.connect(str(database))
+    con = duckdb.connect(str(database), config={"memory_limit": MEMORY_LIMIT})  # as a build
     for schema in ("raw", "staging", "intermediate", "marts"):
         con.execute(f"create schema if not exists {schema}")
     create_raw_tables(con, exports, timezone)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
+from pipelines.lib.warehouse import MEMORY_LIMIT
 
 if TYPE_CHECKING:
     from dagster_dbt import DbtProject
@@ -51,7 +52,12 @@ def home_profiles_dir(settings: Settings) -> Path:
         "shopkpi": {
             "target": "duckdb",
             "outputs": {
-                "duckdb": {"type": "duckdb", "path": str(settings.warehouse), "threads": 2}
+                "duckdb": {
+                    "type": "duckdb",
+                    "path": str(settings.warehouse),
+                    "threads": 2,
+                    "settings": {"memory_limit": MEMORY_LIMIT},
+                }
             },
         }
     }

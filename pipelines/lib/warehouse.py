@@ -72,10 +72,16 @@ AUDIT_DDL = (
 )
 
 
+# what one DuckDB (the build's, or dbt's) may hold in memory before it spills to disk
+# (warehouse.duckdb.tmp/): a build of ten million order lines stays within a laptop's
+# means; DuckDB's default would take 80% of the machine's memory
+MEMORY_LIMIT = "1GB"
+
+
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
     try:
         yield con
     finally:
