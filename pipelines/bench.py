@@ -73,14 +73,19 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, i
     return time.perf_counter() - started, peak, code
 
 
+def duration_seconds(text: str) -> float:
+    """Dagster's step durations: 240ms, 3.2s, 1m53s, 1h2m."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    return sum(float(n) * units[u] for n, u in re.findall(r"([\d.]+)(ms|h|m|s)", text))
+
+
 def step_seconds(build_log: Path) -> dict[str, float]:
     """Each step of the last run in the build log and how long it took."""
     steps: dict[str, float] = {}
     if build_log.exists():
-        pattern = re.compile(r'Finished execution of step "([^"]+)" in ([\d.]+)(m?s)')
+        pattern = re.compile(r'Finished execution of step "([^"]+)" in ([\dhms.]+)')
         for match in pattern.finditer(build_log.read_text(encoding="utf-8", errors="replace")):
-            value = float(match.group(2)) / (1000 if match.group(3) == "ms" else 1)
-            steps[match.group(1)] = round(value, 2)
+            steps[match.group(1)] = round(duration_seconds(match.group(2)), 2)
     return steps
 
 
