@@ -42,27 +42,37 @@ from pipelines import demo
 from pipelines.lib.settings import REPO_ROOT, SOURCES, Settings
 
 
-def _tree_rss(process: psutil.Process) -> int:
-    total = 0
+def _tree_rss(process: psutil.Process) -> tuple[int, list[tuple[str, int]]]:
+    """(RSS summed over the process tree, each process's short name and RSS)."""
+    total, parts = 0, []
     for proc in [process, *process.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):  # ended between listing and reading
-            total += proc.memory_info().rss
-    return total
+            rss = proc.memory_info().rss
+            total += rss
+            parts.append((" ".join(proc.cmdline()[1:4])[:60], rss))
+    return total, parts
 
 
-def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS summed over the process tree, exit code)."""
-    peak = 0
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, int, dict]:
+    """(wall seconds, peak RSS summed over the process tree, exit code, what the tree held
+    at its peak and when)."""
+    peak, at_peak = 0, {}
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
     watched = psutil.Process(child.pid)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, at_peak
         while not done.is_set():
             with contextlib.suppress(psutil.Error):
-                peak = max(peak, _tree_rss(watched))
+                total, parts = _tree_rss(watched)
+                if total > peak:
+                    peak = total
+                    at_peak = {
+                        "seconds_in": round(time.perf_counter() - started, 1),
+                        "processes_mb": [[name, round(rss / 1e6)] for name, rss in parts],
+                    }
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -70,7 +80,7 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, i
     code = child.wait()
     done.set()
     sampler.join()
-    return time.perf_counter() - started, peak, code
+    return time.perf_counter() - started, peak, code, at_peak
 
 
 def duration_seconds(text: str) -> float:
@@ -96,7 +106,7 @@ def measure_floor(home: Path, timezone: str) -> dict[str, float | int]:
     command = [sys.executable, "-m", "pipelines.floor", "--exports", str(home / "archive"),
                "--manifest", str(home / "dbt" / "target" / "manifest.json"),
                "--database", str(database), "--timezone", timezone]  # fmt: skip
-    wall, peak, code = run_measured(command, dict(os.environ))
+    wall, peak, code, _ = run_measured(command, dict(os.environ))
     shutil.rmtree(database.parent, ignore_errors=True)
     return {"floor_seconds": round(wall, 1), "floor_peak_memory_mb": round(peak / 1e6),
             "floor_exit_code": code}  # fmt: skip
@@ -137,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=1_000_000, help="order lines to generate")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the temporary SHOPKPI_HOME")
+    parser.add_argument("--no-floor", action="store_true", help="time the pipeline only")
     parser.add_argument("--skus", type=int, default=None, help="SKUs in the catalogue (~300)")
     parser.add_argument(
         "--sources",
@@ -154,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     input_bytes = sum(p.stat().st_size for s in args.sources for p in (inbox / s).iterdir())
 
     env = {**os.environ, "SHOPKPI_HOME": str(home), "DAGSTER_HOME": str(home / "dagster_home")}
-    wall, peak, code = run_measured([sys.executable, "-m", "pipelines.cli", "build"], env)
+    wall, peak, code, at_peak = run_measured(
+        [sys.executable, "-m", "pipelines.cli", "build"], env
+    )
     steps = step_seconds(home / "logs" / "build.log")
     forecast_step = steps.get("forecasts", 0.0)
     result = {
@@ -168,10 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         "pipeline_without_forecasts_seconds": round(wall - forecast_step, 1),
         "order_lines_per_second": round(args.orders / wall),
         "peak_memory_mb": round(peak / 1e6),
+        "peak_memory_at": at_peak,
         "exit_code": code,
         "steps": steps,
     }
-    if code == 0:
+    if code == 0 and not args.no_floor:
         result |= measure_floor(home, Settings.from_env(home).timezone)
         result["ratio_pipeline_to_floor"] = round(
             result["pipeline_without_forecasts_seconds"] / result["floor_seconds"], 2
@@ -179,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         result |= time_forecasts(home / "warehouse.duckdb")
     result |= {"cpus": os.cpu_count(), "python": platform.python_version()}
     print(json.dumps(result, indent=2))
-    if code == 0:
+    if code == 0 and not args.no_floor:
         print(
             f"\n{args.orders:,} order lines: pipeline {result['pipeline_seconds']} s "
             f"({result['peak_memory_mb']:,} MB), of which forecasts {forecast_step} s; "
