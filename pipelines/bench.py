@@ -165,9 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     input_bytes = sum(p.stat().st_size for s in args.sources for p in (inbox / s).iterdir())
 
     env = {**os.environ, "SHOPKPI_HOME": str(home), "DAGSTER_HOME": str(home / "dagster_home")}
-    wall, peak, code, at_peak = run_measured(
-        [sys.executable, "-m", "pipelines.cli", "build"], env
-    )
+    wall, peak, code, at_peak = run_measured([sys.executable, "-m", "pipelines.cli", "build"], env)
     steps = step_seconds(home / "logs" / "build.log")
     forecast_step = steps.get("forecasts", 0.0)
     result = {
