@@ -83,12 +83,12 @@ browser-deps: ## Debian's headless Chromium and CJK fonts, for page tests and sc
 	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 screenshot: setup browser-deps ## screenshot every page of the current SHOPKPI_HOME into docs/screenshots/
-	@$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.port 8598 --server.headless true \
+	@$(PY) -m dashboards.server --server.address 127.0.0.1 --server.port 8598 --server.headless true \
 	  >/dev/null 2>&1 & pid=$$!; $(PY) -m tests.e2e.browser http://127.0.0.1:8598 docs/screenshots; \
 	status=$$?; kill $$pid; exit $$status
 
 bench-pages: setup browser-deps ## time every page in Chromium on the current SHOPKPI_HOME (make run first)
-	@$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.port 8597 --server.headless true \
+	@$(PY) -m dashboards.server --server.address 127.0.0.1 --server.port 8597 --server.headless true \
 	  >/dev/null 2>&1 & pid=$$!; $(PY) -m tests.e2e.browser http://127.0.0.1:8597 $$(mktemp -d); \
 	status=$$?; kill $$pid; exit $$status
 

@@ -32,7 +32,7 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 def commands(dashboards_port: int, dagster_port: int) -> list[list[str]]:
     bin_dir = Path(sys.executable).parent
     return [
-        [str(bin_dir / "streamlit"), "run", "dashboards/streamlit_app.py",
+        [sys.executable, "-m", "dashboards.server",
          "--server.address", "127.0.0.1", "--server.port", str(dashboards_port),
          "--server.headless", "true"],
         [str(bin_dir / "dagster"), "dev", "-m", "pipelines.definitions",

@@ -66,9 +66,26 @@ def wait_for_server(page: Page, url: str) -> None:
     raise RuntimeError(f"nothing answers at {url}")
 
 
-def shoot_pages(base_url: str, out_dir: Path, pages=PAGES) -> dict[str, tuple[float, float]]:
-    """Every page: seconds to load on first visit and on a second visit, and a PNG."""
-    timings = {}
+def switch_to(page: Page, name: str, title: str, timeout_ms: int = 30_000) -> float:
+    """Click the page's link in the sidebar, as a user moves between pages once the app is
+    open, and wait until it is drawn; the seconds it took."""
+    start = time.perf_counter()
+    page.click(f'[data-testid="stSidebarNavLink"][href$="/{name}"]')
+    page.wait_for_function(
+        """([title, done]) => {
+            const h1 = document.querySelector("h1");
+            return h1 && h1.innerText.trim() === title && document.querySelector(done) !== null;
+        }""",
+        arg=[title, DONE],
+        timeout=timeout_ms,
+    )
+    return time.perf_counter() - start
+
+
+def shoot_pages(base_url: str, out_dir: Path, pages=PAGES) -> dict[str, tuple[float, ...]]:
+    """Every page: seconds to load its address on a first and a second visit, and to
+    switch to it from the sidebar once the app is open; a PNG of each."""
+    timings, titles = {}, {}
     out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = launch(pw)
@@ -77,15 +94,22 @@ def shoot_pages(base_url: str, out_dir: Path, pages=PAGES) -> dict[str, tuple[fl
         for name in pages:
             first = open_page(page, f"{base_url}/{name}")
             again = open_page(page, f"{base_url}/{name}")
+            titles[name] = page.inner_text("h1").strip()
             timings[name] = (first, again)
             page.wait_for_timeout(1500)  # charts draw after the script finishes
             page.screenshot(path=str(out_dir / f"{name}.png"))
+        # in-app moves: from the last page round the sidebar twice, each page reached from
+        # the one before it; the second round counts
+        for _ in range(2):
+            for name in pages:
+                switched = switch_to(page, name, titles[name])
+                timings[name] = (*timings[name][:2], switched)
         browser.close()
     return timings
 
 
 if __name__ == "__main__":
     results = shoot_pages(sys.argv[1].rstrip("/"), Path(sys.argv[2]))
-    print(f"{'page':<12} {'first visit':>12} {'again':>8}")
-    for name, (first, again) in results.items():
-        print(f"{name:<12} {first:>11.2f}s {again:>7.2f}s")
+    print(f"{'page':<12} {'first visit':>12} {'again':>8} {'from sidebar':>13}")
+    for name, (first, again, switched) in results.items():
+        print(f"{name:<12} {first:>11.2f}s {again:>7.2f}s {switched:>12.2f}s")

@@ -33,7 +33,7 @@ def app_url(demo_build: Settings):
     port = free_port()
     env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboards/streamlit_app.py",
+        [sys.executable, "-m", "dashboards.server",  # as make run starts it
          "--server.port", str(port), "--server.headless", "true",
          "--server.address", "127.0.0.1"],
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
