@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from pipelines.lib.settings import SOURCES, Settings, SettingsError
+from pipelines.lib.workers import quiet_resource_tracker
 
 DAGSTER_YAML = """\
 # written by `python -m pipelines.cli prepare`
@@ -179,6 +180,7 @@ def missing_export_notes(settings: Settings) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_resource_tracker()  # before anything in the build starts worker processes
     parser = argparse.ArgumentParser(prog="python -m pipelines.cli")
     parser.add_argument("command", choices=["prepare", "demo-if-empty", "build"])
     parser.add_argument(
