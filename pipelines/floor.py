@@ -18,6 +18,7 @@ row once), no checks. It is a yardstick, not a pipeline.
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import json
 import sys
@@ -26,8 +27,10 @@ import time
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, Column
+from pipelines.lib.parse import NUMBER_NOISE
 from pipelines.lib.warehouse import MEMORY_LIMIT
 
 # the marts of the floor (the forecasts are reported beside it, not in it)
@@ -36,7 +39,6 @@ FLOOR_MARTS = (
     "repurchase", "dim_customers", "campaign_roi", "inventory_turnover",
     "logistics_performance",
 )  # fmt: skip
-NUMBER_NOISE = r"[¥￥$€£,\s]|元|RMB|CNY|USD"
 AWARE_FORMATS = ["%Y-%m-%d %H:%M:%S.%f%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z"]
 NAIVE_FORMATS = ["%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -83,17 +85,26 @@ def typed(column: Column, timezone: str) -> str:
     return f'{value} as "{column.name}"'
 
 
+def is_utf8(path: Path, sample: int = 1 << 20) -> bool:
+    """Whether the file's first megabyte reads as UTF-8 (a GBK file fails on its header)."""
+    with path.open("rb") as handle:
+        head = handle.read(sample)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # may end mid-character
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def utf8_files(files: list[Path], scratch: Path) -> list[Path]:
     """CSV files DuckDB can read: a GBK file (生意参谋's) is decoded to UTF-8 first."""
     readable = []
     for path in files:
-        data = path.read_bytes()
-        try:
-            data.decode("utf-8")
+        if is_utf8(path):
             readable.append(path)
-        except UnicodeDecodeError:
+        else:
             copy = scratch / f"{len(readable)}_{path.name}"
-            copy.write_text(data.decode("gb18030"), encoding="utf-8")
+            copy.write_text(path.read_bytes().decode("gb18030"), encoding="utf-8")
             readable.append(copy)
     return readable
 
@@ -127,8 +138,6 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection, exports: Path, timezone: s
         if parquets:
             parts.append(f"select * from read_parquet({sql_list([str(p) for p in parquets])})")
         for i, sheet in enumerate(sheets):
-            import polars as pl
-
             con.register(f"_sheet_{name}_{i}", pl.read_excel(sheet).cast(pl.String).to_arrow())
             parts.append(f"select * from _sheet_{name}_{i}")
         files_sql = " union all by name ".join(parts) or "select 1 as _none where false"

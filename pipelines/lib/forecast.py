@@ -268,7 +268,7 @@ def _statsforecast(models: list) -> StatsForecast:
 
 
 @contextlib.contextmanager
-def _plain_signals() -> Iterator[None]:
+def _worker_processes() -> Iterator[None]:
     """statsforecast's worker processes start from a small fork server, not as forks of
     the build: a forked worker carries the build's whole heap, and RSS summed over the
     process tree counted it three times (2.1 GB at a million order lines, 2.7 GB at ten).
@@ -342,7 +342,7 @@ def cross_validate(series: pl.DataFrame, names: list[str], models: tuple[str, ..
     for features, group in _by_features(series, names, N_WINDOWS * h).items():
         df = _pandas(series.filter(pl.col("series").is_in(group)), features)
         sf = _statsforecast([make_model(m, h) for m in models])
-        with _plain_signals():
+        with _worker_processes():
             # refit=False: fitted once at the first origin, then updated with the newer
             # actuals for the later windows (parameters kept): a third of the fits. The
             # intermittent methods cannot be updated that way, and are cheap to refit.
@@ -487,7 +487,7 @@ def forecast_ahead(series: pl.DataFrame, choices: dict[str, str], h: int) -> pl.
         )  # fmt: skip
         future = pd.concat([future, calendar_features(future["ds"])[list(features)]], axis=1)
         sf = _statsforecast([make_model(model, h)])
-        with _plain_signals():
+        with _worker_processes():
             fc = pl.from_pandas(sf.forecast(df=df, h=h, X_df=future, level=[LEVEL]))
         frames.append(
             fc.select(

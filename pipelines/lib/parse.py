@@ -71,9 +71,13 @@ def _blank_to_null(col: pl.Expr) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
+# what people write around a number: '¥1,234.50', '1 234', '12.00元', '$12'
+NUMBER_NOISE = r"[¥￥$€£,\s]|元|RMB|CNY|USD"
+
+
 def _number_text(col: pl.Expr) -> pl.Expr:
-    """Money and counts as people write them: '¥1,234.50', '1 234', '12.00元', '$12'."""
-    return col.str.replace_all(r"[¥￥$€£,\s]|元|RMB|CNY|USD", "")
+    """Money and counts as people write them, without the noise around the number."""
+    return col.str.replace_all(NUMBER_NOISE, "")
 
 
 def _iso_text(col: pl.Expr) -> pl.Expr:
