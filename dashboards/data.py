@@ -258,3 +258,34 @@ def forecast_accuracy(series: str | None = None) -> pl.DataFrame:
 
 def inventory_risk() -> pl.DataFrame:
     return frame("select * from marts.inventory_risk order by stockout_date nulls last, sku")
+
+
+def _audit_table_exists(name: str) -> bool:
+    return not frame(
+        "select 1 from information_schema.tables where table_schema = 'audit' and table_name = ?",
+        (name,),
+    ).is_empty()
+
+
+def transform_builds(limit: int = 10) -> pl.DataFrame:
+    """The latest dbt builds, newest first: incremental or full, and why. Empty for a
+    publish made before incremental builds existed."""
+    if not _audit_table_exists("transform_builds"):
+        return pl.DataFrame()
+    return frame(
+        "select started_at, mode, reason, succeeded, "
+        "date_diff('millisecond', started_at, finished_at) / 1000.0 as seconds "
+        "from audit.transform_builds order by started_at desc limit ?",
+        (limit,),
+    )
+
+
+def rebuild_check() -> pl.DataFrame:
+    """The latest weekly check, one row per mart: the incremental marts against the full
+    rebuild that replaced them."""
+    if not _audit_table_exists("rebuild_checks"):
+        return pl.DataFrame()
+    return frame(
+        "select * from audit.rebuild_checks "
+        "where checked_at = (select max(checked_at) from audit.rebuild_checks) order by mart"
+    )

@@ -288,6 +288,34 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "warning_kind": {"en": "What is missing", "zh": "缺失信息"},
     "missing_exports": {"en": "Exports not sent yet", "zh": "尚未提供的导出"},
+    "builds_title": {"en": "How the marts were built", "zh": "数据集市的构建方式"},
+    "builds_note": {
+        "en": "An incremental build recomputes only the orders, customers and days that new "
+        "rows touched; a full build recomputes everything (FULL=1, new products or rates, "
+        "changed settings or models). Every Sunday a full rebuild checks the incremental marts.",
+        "zh": "增量构建只重算新数据涉及的订单、用户和日期；完整构建重算全部（FULL=1、"
+        "新的商品或汇率导出、设置或模型变更）。每周日的完整重建会核对增量构建的结果。",
+    },
+    "build_started": {"en": "Started", "zh": "开始时间"},
+    "build_mode": {"en": "Kind", "zh": "方式"},
+    "build_reason": {"en": "Why", "zh": "原因"},
+    "build_succeeded": {"en": "Finished", "zh": "已完成"},
+    "build_seconds": {"en": "Seconds", "zh": "秒"},
+    "rebuild_check_none": {
+        "en": "No weekly check yet: the first runs on Sunday 04:00 (or run the job "
+        "full_rebuild_weekly in the Dagster UI).",
+        "zh": "尚无每周核对：首次将在周日 04:00 运行（也可在 Dagster 界面运行 full_rebuild_weekly 作业）。",
+    },
+    "rebuild_check_equal": {
+        "en": "Weekly check of {when}: all {marts} marts of the incremental builds equal the full rebuild, cell for cell.",
+        "zh": "{when} 的每周核对：增量构建的全部 {marts} 张数据集市表与完整重建逐格一致。",
+    },
+    "rebuild_check_differs": {
+        "en": "Weekly check of {when}: the incremental builds differed from the full rebuild in {marts}. "
+        "The full rebuild's figures are now published; please report this with the rows below.",
+        "zh": "{when} 的每周核对：增量构建在 {marts} 中与完整重建不一致。现已发布完整重建的数据；"
+        "请连同下表中的行一起反馈此问题。",
+    },
     "settings_in_force": {"en": "Settings in force", "zh": "当前设置"},
     "settings_note": {
         "en": "As used by the last publish. Change them in {path} (an environment variable "

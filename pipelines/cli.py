@@ -88,7 +88,7 @@ def build(settings: Settings, full: bool = False) -> int:
             fcntl.flock(handle, fcntl.LOCK_EX)
         if not full and _up_to_date(settings):
             return 0
-        return _build_locked(settings)
+        return _build_locked(settings, full)
 
 
 def _up_to_date(settings: Settings) -> bool:
@@ -106,7 +106,7 @@ def _up_to_date(settings: Settings) -> bool:
     return True
 
 
-def _build_locked(settings: Settings) -> int:
+def _build_locked(settings: Settings, full: bool = False) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
@@ -129,6 +129,8 @@ def _build_locked(settings: Settings) -> int:
                 run_config={
                     # the run builds with exactly these settings, read once above
                     "resources": {"shop": ShopSettings.run_config(settings)},
+                    # FULL=1: every dbt model rebuilt from all rows, not only what changed
+                    "ops": {"shopkpi_dbt_models": {"config": {"full_rebuild": full}}},
                     # tracebacks go to the build log and the Dagster UI, not to the screen
                     "loggers": {
                         "shopkpi_console": {},

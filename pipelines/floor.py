@@ -146,7 +146,7 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection, exports: Path, timezone: s
         types = ", ".join(typed(c, timezone) for c in spec.columns)
         con.execute(
             f"create table raw.{name} as select {types}, "
-            f"cast(current_timestamp as timestamp) as _loaded_at "
+            f"cast(1 as bigint) as _load_id, cast(current_timestamp as timestamp) as _loaded_at "
             f"from (select {text} from ({files_sql}))"
         )
 

@@ -71,6 +71,40 @@ else:
         height=260,
     )
 
+builds = in_ui_language(data.transform_builds(), "reason")
+if not builds.is_empty():
+    st.subheader(t("builds_title"))
+    st.caption(t("builds_note"))
+    st.dataframe(
+        builds.with_columns(
+            pl.col("started_at").dt.replace_time_zone("UTC").dt.convert_time_zone(settings.timezone)
+        ),
+        hide_index=True,
+        column_config={
+            "started_at": st.column_config.DatetimeColumn(t("build_started"), format="YYYY-MM-DD HH:mm"),
+            "mode": t("build_mode"), "reason": st.column_config.TextColumn(t("build_reason"), width="large"),
+            "succeeded": st.column_config.CheckboxColumn(t("build_succeeded")),
+            "seconds": st.column_config.NumberColumn(t("build_seconds"), format="%.1f"),
+        },
+        height=220,
+    )  # fmt: skip
+    check = data.rebuild_check()
+    if check.is_empty():
+        st.caption(t("rebuild_check_none"))
+    else:
+        when = check["checked_at"][0].replace(tzinfo=dt.UTC).astimezone(tz)
+        differing = check.filter((pl.col("rows_only_incremental") + pl.col("rows_only_full")) > 0)
+        if differing.is_empty():
+            st.success(t("rebuild_check_equal", when=f"{when:%Y-%m-%d %H:%M}", marts=check.height))
+        else:
+            st.error(t("rebuild_check_differs", when=f"{when:%Y-%m-%d %H:%M}",
+                       marts=", ".join(differing["mart"])))  # fmt: skip
+            st.dataframe(
+                differing.drop("checked_at"),
+                hide_index=True,
+                column_config={"example": st.column_config.TextColumn(width="large")},
+            )
+
 info = data.build_info()
 if info is None:
     st.info(f"**{t('no_data_title')}** — {t('no_data_body')}")

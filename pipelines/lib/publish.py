@@ -98,11 +98,13 @@ def column_docs(manifest: dict) -> pl.DataFrame:
 def content_fingerprint(con: duckdb.DuckDBPyConnection, docs: pl.DataFrame, settings) -> str:
     """A digest of everything a publish shows except its build time: equal means no change."""
     digest = hashlib.sha256(repr(sorted(settings.shown().items())).encode())
-    # audit.quality_checks grows by a row per check and run: it is history, not content
+    # audit.quality_checks and audit.transform_builds grow by a row per run: history, not
+    # content; a weekly check's verdict is content (/data-health shows it)
     for schema, table in [("marts", t) for t in _tables(con, "marts")] + [
         ("audit", "file_loads"),
         ("audit", "quarantine"),
         ("audit", "load_warnings"),
+        ("audit", "rebuild_checks"),
     ]:
         rows, total = con.execute(
             f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {schema}.{table} t"

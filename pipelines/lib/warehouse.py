@@ -59,6 +59,30 @@ AUDIT_DDL = (
         message varchar
     )
     """,
+    # each dbt build, incremental or full, and why (pipelines/lib/incremental.py)
+    """
+    create table if not exists audit.transform_builds (
+        started_at timestamp,
+        finished_at timestamp,
+        mode varchar,
+        reason varchar,
+        through_load_id bigint,
+        fingerprint varchar,
+        succeeded boolean
+    )
+    """,
+    # the weekly full rebuild against the incremental marts it replaced, one row per mart
+    """
+    create table if not exists audit.rebuild_checks (
+        checked_at timestamp,
+        mart varchar,
+        incremental_rows bigint,
+        full_rows bigint,
+        rows_only_incremental bigint,
+        rows_only_full bigint,
+        example varchar
+    )
+    """,
     """
     create table if not exists audit.quarantine (
         load_id bigint,

@@ -56,6 +56,13 @@ def test_job_schedule_and_sensor() -> None:
         "marts/forecast_accuracy", "marts/sales_forecast", "marts/inventory_risk",
         "published/marts",
     }  # fmt: skip
+    check = definitions.resolve_schedule_def("full_rebuild_weekly_sunday_0400")
+    assert check.cron_schedule == "0 4 * * 0" and check.job_name == "full_rebuild_weekly"
+    rebuild = definitions.resolve_job_def("full_rebuild_weekly")
+    keys = {k.to_user_string() for k in rebuild.asset_layer.executable_asset_keys}
+    # every dbt model and the publish; no ingest (nothing new arrives between the two)
+    assert {"marts/fct_daily_kpis", "intermediate/int_orders_summarised", "published/marts"} <= keys
+    assert not any(key.startswith("raw/") for key in keys)
 
 
 def test_sensor_waits_for_files_to_settle_then_asks_for_one_run(home: Settings) -> None:

@@ -1,10 +1,22 @@
 -- Units and net revenue of valid order lines per local paid day, platform and SKU: the
 -- history the forecasts learn from (days without sales are added there, as zeros).
+-- Incremental: a build computes again, whole, each day it changed (int_changed_days).
+-- depends_on: {{ ref('int_changed_days') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed_days('sales_date') }}",
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 order_lines as (
 
     select * from {{ ref('int_order_lines_converted') }}
+    where {{ only_changed_days('paid_date') }}
 
 ),
 

@@ -1,10 +1,54 @@
 -- Order lines with money in the reporting currency at the rate of the order's paid day
 -- (its order day when never paid), and the product's unit cost at that same day.
+-- Incremental: a build rewrites every line of each order a load since the last build added
+-- or re-exported (a new products or rates export rebuilds in full: pipelines/lib/incremental.py).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['platform', 'order_id'],
+        on_schema_change='fail',
+    )
+}}
+
 with
+
+{% if is_incremental() %}
+
+changed_orders as (
+
+    select distinct
+        platform,
+        order_id
+    from {{ ref('stg_shop__order_lines') }}
+    where load_id > (select coalesce(max(load_id), -1) from {{ this }})
+
+),
+
+previous as (
+
+    select
+        platform,
+        order_id,
+        line_key,
+        paid_date
+    from {{ this }}
+
+),
+
+{% endif %}
 
 order_lines as (
 
     select * from {{ ref('stg_shop__order_lines') }}
+    {% if is_incremental() %}
+        where exists (
+            select 1 from changed_orders
+            where
+                changed_orders.platform = stg_shop__order_lines.platform
+                and changed_orders.order_id = stg_shop__order_lines.order_id
+        )
+    {% endif %}
 
 ),
 
@@ -38,6 +82,15 @@ converted as (
         order_lines.quantity,
         order_lines.currency,
         line_fx.rate as fx_rate,
+        order_lines.load_id,
+        -- which build wrote the row, and the day the line counted on before it: later
+        -- models rewrite the days and customers this build touched (int_changed_days)
+        '{{ invocation_id }}' as build_id,
+        {% if is_incremental() %}
+            previous.paid_date as previous_paid_date,
+        {% else %}
+            cast(null as date) as previous_paid_date,
+        {% endif %}
         order_lines.utm_source,
         order_lines.utm_medium,
         order_lines.utm_campaign,
@@ -61,6 +114,13 @@ converted as (
         on
             coalesce(order_lines.paid_date, order_lines.order_date) = cost_fx.rate_date
             and products.currency = cost_fx.currency
+    {% if is_incremental() %}
+        left join previous
+            on
+                order_lines.platform = previous.platform
+                and order_lines.order_id = previous.order_id
+                and order_lines.line_key = previous.line_key
+    {% endif %}
 
 ),
 

@@ -1,5 +1,8 @@
 -- Valid orders with the campaign that brought them, by last click: the order's
 -- utm_campaign equals a campaign_id of the ads exports (NULL when it matches none).
+-- a view: a filtered copy of millions of orders would be written again on every build
+{{ config(materialized='view') }}
+
 with
 
 orders as (

@@ -1,17 +1,115 @@
 -- One row per order: its valid lines' money, its shipments' cost, and whether it is the
 -- customer's first valid order. An order is valid when any of its lines is paid and not
 -- pending or cancelled; only valid lines count towards its money.
+-- Incremental: a build rewrites each order whose lines or shipments it rewrote, and every
+-- order of those orders' customers (whose first order may have changed).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['platform', 'order_id'],
+        on_schema_change='fail',
+    )
+}}
+
 with
+
+{% if is_incremental() %}
+
+rewritten_lines as (
+
+    select distinct
+        platform,
+        order_id,
+        customer_id
+    from {{ ref('int_order_lines_converted') }}
+    where build_id = '{{ invocation_id }}'
+
+),
+
+reshipped_orders as (
+
+    select order_id from {{ ref('int_shipments_converted') }}
+    where build_id = '{{ invocation_id }}'
+    union
+    select previous_order_id from {{ ref('int_shipments_converted') }}
+    where build_id = '{{ invocation_id }}'
+
+),
+
+changed_orders as (
+
+    select
+        platform,
+        order_id
+    from rewritten_lines
+    union
+    select
+        platform,
+        order_id
+    from {{ this }}
+    where order_id in (select order_id from reshipped_orders)
+
+),
+
+affected_customers as (
+
+    select
+        platform,
+        customer_id
+    from rewritten_lines
+    union
+    select
+        previous.platform,
+        previous.customer_id
+    from {{ this }} as previous
+    inner join changed_orders
+        on
+            previous.platform = changed_orders.platform
+            and previous.order_id = changed_orders.order_id
+
+),
+
+batch_orders as (
+
+    select
+        platform,
+        order_id
+    from changed_orders
+    union
+    select
+        previous.platform,
+        previous.order_id
+    from {{ this }} as previous
+    inner join affected_customers
+        on
+            previous.platform = affected_customers.platform
+            and previous.customer_id = affected_customers.customer_id
+
+),
+
+{% endif %}
 
 order_lines as (
 
     select * from {{ ref('int_order_lines_converted') }}
+    {% if is_incremental() %}
+        where exists (
+            select 1 from batch_orders
+            where
+                batch_orders.platform = int_order_lines_converted.platform
+                and batch_orders.order_id = int_order_lines_converted.order_id
+        )
+    {% endif %}
 
 ),
 
 shipments as (
 
     select * from {{ ref('int_shipments_converted') }}
+    {% if is_incremental() %}
+        where order_id in (select order_id from batch_orders)
+    {% endif %}
 
 ),
 
@@ -101,10 +199,24 @@ sequenced as (
 final as (
 
     select
-        *,
-        customer_order_number = 1 as is_first_order,
-        net_revenue - cogs - logistics_cost as gross_profit
+        sequenced.*,
+        sequenced.customer_order_number = 1 as is_first_order,
+        sequenced.net_revenue - sequenced.cogs - sequenced.logistics_cost as gross_profit,
+        -- which build wrote the row, and the day the order counted on before it
+        -- (int_changed_days)
+        '{{ invocation_id }}' as build_id,
+        {% if is_incremental() %}
+            previous.paid_date as previous_paid_date
+        {% else %}
+            cast(null as date) as previous_paid_date
+        {% endif %}
     from sequenced
+    {% if is_incremental() %}
+        left join {{ this }} as previous
+            on
+                sequenced.platform = previous.platform
+                and sequenced.order_id = previous.order_id
+    {% endif %}
 
 )
 

@@ -1,9 +1,23 @@
 -- Shipments with their cost in the reporting currency at the rate of the ship day.
+-- Incremental: a build rewrites the shipments loads since the last build added or
+-- re-exported.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='shipment_id',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 shipments as (
 
     select * from {{ ref('stg_shop__shipments') }}
+    {% if is_incremental() %}
+        where load_id > (select coalesce(max(load_id), -1) from {{ this }})
+    {% endif %}
 
 ),
 
@@ -29,12 +43,25 @@ converted as (
         shipments.weight_kg,
         shipments.currency,
         fx.rate as fx_rate,
-        {{ to_reporting('shipments.cost', 'fx.rate') }} as cost
+        {{ to_reporting('shipments.cost', 'fx.rate') }} as cost,
+        shipments.load_id,
+        -- which build wrote the row, and the order it belonged to before: that order's
+        -- shipping cost is summed again (int_orders_summarised)
+        '{{ invocation_id }}' as build_id,
+        {% if is_incremental() %}
+            previous.order_id as previous_order_id
+        {% else %}
+            cast(null as varchar) as previous_order_id
+        {% endif %}
     from shipments
     left join fx
         on
             shipments.ship_date = fx.rate_date
             and shipments.currency = fx.currency
+    {% if is_incremental() %}
+        left join {{ this }} as previous
+            on shipments.shipment_id = previous.shipment_id
+    {% endif %}
 
 )
 

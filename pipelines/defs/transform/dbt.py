@@ -8,7 +8,26 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import ShopSettings
+from pipelines.lib import incremental
 from pipelines.lib.dbt_manifest import dbt_project, ensure_manifest, home_profiles_dir
+from pipelines.lib.warehouse import connect, ensure_schemas
+
+
+class DbtBuildConfig(dg.Config):
+    """How this run's dbt build goes: incremental when it may (pipelines/lib/incremental.py)."""
+
+    full_rebuild: bool = False  # `make pipeline FULL=1`, the weekly check
+    # keep the incremental marts, rebuild in full, record any difference on /data-health
+    check_incremental: bool = False
+
+
+def dbt_marts(manifest: Mapping[str, Any]) -> list[str]:
+    """The tables dbt builds in schema marts (the forecast marts are Python's)."""
+    return sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
+    )
 
 
 class ShopkpiTranslator(DagsterDbtTranslator):
@@ -35,16 +54,38 @@ def shopkpi_dbt_models(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
     shop: ShopSettings,
+    config: DbtBuildConfig,
 ):
-    """Build and test every selected dbt model with the shop's timezone and currency.
+    """Build and test every selected dbt model with the shop's timezone and currency:
+    incremental when nothing but new rows of orders, shipments, traffic, ads, inventory or
+    targets arrived since the last build, else in full (the reason is logged).
 
     dbt unit tests pin formulas on the developers' fixtures (China time, CNY): they run in
     `make test` (tests/dbt/test_unit_tests.py), never in a shop's build.
     """
     settings = shop.get()
+    fingerprint = incremental.models_fingerprint(settings)
+    kept: list[str] = []
+    with connect(settings.warehouse) as con:
+        ensure_schemas(con)
+        plan = incremental.plan_build(con, fingerprint, asked_full=config.full_rebuild)
+        if config.check_incremental:
+            as_is = incremental.plan_build(con, fingerprint, asked_full=False)
+            if as_is.full or as_is.reason != incremental.NOTHING_NEW:
+                context.log.warning(
+                    "incremental marts not checked against the full rebuild: "
+                    f"{as_is.reason if as_is.full else 'new rows arrived since the last build'}"
+                )
+            else:
+                kept = incremental.keep_before_full(
+                    con, dbt_marts(json.loads(ensure_manifest().read_text()))
+                )
+        started = incremental.build_started(con, plan)
+    context.log.info(f"dbt build: {plan.mode} ({plan.reason})")
     yield from dbt.cli(
         [
             "build",
+            *(["--full-refresh"] if plan.full else []),
             # the profile of this run's home (the resource's default reads SHOPKPI_HOME)
             "--profiles-dir",
             str(home_profiles_dir(settings)),
@@ -57,3 +98,12 @@ def shopkpi_dbt_models(
         # one target folder per home: the next build reuses dbt's partial parse
         target_path=home_profiles_dir(settings) / "target",
     ).stream()
+    with connect(settings.warehouse) as con:
+        incremental.build_finished(con, started)
+        for result in incremental.compare_with_full(con, kept):
+            if result["rows_only_incremental"] or result["rows_only_full"]:
+                context.log.warning(
+                    f"{result['mart']}: the incremental build differs from the full rebuild "
+                    f"({result['rows_only_incremental']} rows only in the incremental, "
+                    f"{result['rows_only_full']} only in the full), e.g. {result['example']}"
+                )

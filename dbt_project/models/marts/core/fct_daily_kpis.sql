@@ -1,17 +1,29 @@
 -- Daily KPIs per platform (kpis.md, fct_daily_kpis). A day is a local day of paid_ts for
 -- orders and the traffic day for sessions; a day with only one of the two still has a row.
+-- Incremental: a build computes again, whole, each day it changed (int_changed_days).
+-- depends_on: {{ ref('int_changed_days') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed_days('date') }}",
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 orders as (
 
     select * from {{ ref('int_orders_summarised') }}
-    where is_valid
+    where is_valid and {{ only_changed_days('paid_date') }}
 
 ),
 
 traffic as (
 
-    select * from {{ ref('stg_shop__traffic') }}
+    select * from {{ ref('int_traffic_daily') }}
+    where {{ only_changed_days('traffic_date') }}
 
 ),
 
@@ -51,10 +63,9 @@ traffic_days as (
     select
         traffic_date as kpi_date,
         platform,
-        sum(sessions) as sessions,
-        sum(visitors) as visitors
+        sessions,
+        visitors
     from traffic
-    group by traffic_date, platform
 
 ),
 

@@ -33,7 +33,9 @@ renamed as (
         region,
         device,
         paid_ts is not null and status not in ('pending', 'cancelled') as is_valid,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        -- the load that wrote the row: incremental models pick up loads since their last build
+        _load_id as load_id
 
     from source
 

@@ -22,7 +22,9 @@ renamed as (
         weight_kg,
         cost,
         upper(currency) as currency,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        -- the load that wrote the row: incremental models pick up loads since their last build
+        _load_id as load_id
 
     from source
 

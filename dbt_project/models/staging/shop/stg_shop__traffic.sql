@@ -20,7 +20,9 @@ renamed as (
         add_to_cart,
         checkouts,
         orders as reported_orders,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        -- the load that wrote the row: incremental models pick up loads since their last build
+        _load_id as load_id
 
     from source
 

@@ -1,0 +1,247 @@
+"""An incremental build gives, cell for cell, the marts a full rebuild gives from the same
+files; when it may not be trusted it rebuilds in full; the weekly check finds a difference.
+
+The shop: the hand-made shop and two more orders, then a second drop of files that
+re-exports old orders (a status change, a refund booked weeks later, a paid day moved, a
+day whose only order was cancelled), brings a customer's earlier order late (so another
+order is no longer their first), a new day of orders, traffic and shipments, and a
+re-exported traffic day and shipment.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from pipelines.ingest import ingest_source
+from pipelines.lib import incremental
+from pipelines.lib.dbt_manifest import dbt_env, home_profiles_dir
+from pipelines.lib.settings import DBT_PROJECT_DIR, SOURCES, Settings
+from pipelines.lib.warehouse import connect, ensure_schemas
+from tests.conftest import HANDMADE_SHOP, fill_inbox, use_home
+
+ORDER_HEADER = (
+    "order_id,line_id,platform,customer_id,order_ts,paid_ts,status,sku,quantity,unit_price,"
+    "discount,refund_amount,currency,utm_source,utm_medium,utm_campaign,region,device"
+)
+FIRST_DROP = {
+    "orders/tmall_more.csv": [
+        ORDER_HEADER,
+        # the only order of 03-05: cancelled in the second drop
+        "T2001,T2001-1,tmall,tb_f,2025-03-05 10:00:00,2025-03-05 10:01:00,paid,MUG-01,1,59.00,0,0,CNY,,,,浙江,无线端",
+        # paid 03-06; the second drop says 03-07
+        "T2002,T2002-1,tmall,tb_g,2025-03-06 10:00:00,2025-03-06 10:01:00,paid,TEA-01,2,45.00,0,0,CNY,,,,浙江,无线端",
+    ],
+}
+SECOND_DROP = {
+    "orders/tmall_reexport.csv": [
+        ORDER_HEADER,
+        # a refund booked weeks later on an order of 03-01
+        "T1001,T1001-1,tmall,tb_a,2025-03-01 09:58:00,2025-03-01 10:00:00,partially_refunded,MUG-01,2,59.00,8.00,110.00,CNY,alimama,cpc,AM-1,浙江,无线端",
+        # a status change: 03-02's order cancelled
+        "T1003,T1003-1,tmall,tb_a,2025-03-02 19:59:00,2025-03-02 20:00:00,cancelled,TEA-01,2,45.00,5.00,0,CNY,alimama,cpc,AM-1,浙江,PC端",
+        # 03-05 emptied
+        "T2001,T2001-1,tmall,tb_f,2025-03-05 10:00:00,2025-03-05 10:01:00,cancelled,MUG-01,1,59.00,0,0,CNY,,,,浙江,无线端",
+        # moved from 03-06 to 03-07
+        "T2002,T2002-1,tmall,tb_g,2025-03-06 10:00:00,2025-03-07 09:00:00,paid,TEA-01,2,45.00,0,0,CNY,,,,浙江,无线端",
+        # tb_b's earlier order, late: T1002 of 03-01 is no longer tb_b's first
+        "T2003,T2003-1,tmall,tb_b,2025-02-20 10:00:00,2025-02-20 10:01:00,delivered,TEA-01,1,45.00,0,0,CNY,,,,广东,无线端",
+        # a new day
+        "T2004,T2004-1,tmall,tb_h,2025-03-10 10:00:00,2025-03-10 10:01:00,paid,MUG-01,3,59.00,0,0,CNY,,,,江苏,无线端",
+    ],
+    "traffic/tmall_traffic_more.csv": [
+        "date,platform,channel,device,sessions,visitors,product_views,add_to_cart,checkouts,orders",
+        "2025-03-10,tmall,直通车,无线端,70,60,40,6,2,1",
+        # re-exported: 03-02 had 0 sessions
+        "2025-03-02,tmall,搜索流量,无线端,25,20,10,2,1,0",
+    ],
+    "logistics/shipments_more.csv": [
+        "shipment_id,order_id,carrier,warehouse,direction,ship_ts,promised_ts,delivered_ts,region,weight_kg,cost,currency",
+        # re-exported with its final cost
+        "SH1,T1001,中通快递,华东仓,outbound,2025-03-01 12:00:00,2025-03-04 12:00:00,2025-03-03 15:00:00,浙江,1.5,10.00,CNY",
+        "SH5,T2004,顺丰速运,华东仓,outbound,2025-03-10 15:00:00,2025-03-12 15:00:00,,江苏,1.0,9.00,CNY",
+    ],
+}
+
+
+def drop(settings: Settings, files: dict[str, list[str]]) -> None:
+    for name, lines in files.items():
+        path = settings.inbox / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def build(settings: Settings, target: Path, full: bool = False, check: bool = False) -> dict:
+    """What a build's ingest and dbt steps do (pipelines/defs), without Dagster, GX or the
+    forecasts: load the inbox, plan, dbt build, record. Returns the plan and any check."""
+    with connect(settings.warehouse) as con:
+        ensure_schemas(con)
+        for source in SOURCES:
+            ingest_source(con, settings, source)
+        fingerprint = incremental.models_fingerprint(settings)
+        plan = incremental.plan_build(con, fingerprint, asked_full=full)
+        kept = incremental.keep_before_full(con, MARTS) if check else []
+        started = incremental.build_started(con, plan)
+    dbt = Path(sys.executable).with_name("dbt")
+    done = subprocess.run(
+        [str(dbt), "build", "--exclude-resource-type", "unit_test", "--quiet",
+         *(["--full-refresh"] if plan.full else []),
+         "--vars", json.dumps(settings.dbt_vars()), "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(home_profiles_dir(settings)), "--target-path", str(target)],
+        env=dbt_env(settings), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:]
+    with connect(settings.warehouse) as con:
+        incremental.build_finished(con, started)
+        checked = incremental.compare_with_full(con, kept)
+    return {"plan": plan, "checked": checked}
+
+
+MARTS = [
+    "fct_daily_kpis",
+    "fct_daily_marketing",
+    "campaign_roi",
+    "conversion_funnel",
+    "customer_cohorts",
+    "dim_customers",
+    "repurchase",
+    "inventory_turnover",
+    "logistics_performance",
+    "fct_monthly_targets",
+]
+# the forecasts learn from this one: compared too
+COMPARED = [*(f"marts.{m}" for m in MARTS), "intermediate.int_daily_sku_sales"]
+
+
+def table(settings: Settings, relation: str) -> pl.DataFrame:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        frame = con.execute(f"select * from {relation}").pl()
+    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+
+
+@pytest.fixture(scope="module")
+def shops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Settings]:
+    """Two homes from the same files: one built after each drop (the second incremental),
+    one built in full after both drops were loaded."""
+    root = tmp_path_factory.mktemp("incremental")
+    target = root / "dbt_target"  # one parse for all builds
+    stepwise = use_home(root / "stepwise")
+    whole = use_home(root / "whole")
+    for settings in (stepwise, whole):
+        fill_inbox(settings, HANDMADE_SHOP)
+        drop(settings, FIRST_DROP)
+    first = build(stepwise, target)
+    assert first["plan"].full and first["plan"].reason == "first build of this warehouse"
+    drop(stepwise, SECOND_DROP)
+    second = build(stepwise, target)
+    assert not second["plan"].full, second["plan"].reason
+    assert second["plan"].reason == "new rows of logistics, orders, traffic since the last build"
+
+    with connect(whole.warehouse) as con:  # both drops loaded, as on the stepwise home
+        ensure_schemas(con)
+        for source in SOURCES:
+            ingest_source(con, whole, source)
+    drop(whole, SECOND_DROP)
+    assert build(whole, target, full=True)["plan"].full
+    return {"stepwise": stepwise, "whole": whole, "target": target}
+
+
+@pytest.mark.parametrize("relation", COMPARED)
+def test_an_incremental_build_equals_a_full_rebuild(shops, relation: str) -> None:
+    stepwise, whole = table(shops["stepwise"], relation), table(shops["whole"], relation)
+    assert whole.height > 0
+    assert_frame_equal(
+        stepwise.sort(stepwise.columns, nulls_last=True),
+        whole.sort(whole.columns, nulls_last=True),
+        rel_tol=1e-9,
+        abs_tol=1e-9,
+    )
+
+
+def test_the_changes_reached_the_marts(shops) -> None:
+    """The equality above is not two stale copies: each change shows in the marts."""
+    days = table(shops["stepwise"], "marts.fct_daily_kpis").filter(pl.col("platform") == "tmall")
+    by_day = {row["date"].isoformat(): row for row in days.iter_rows(named=True)}
+    assert "2025-03-05" not in by_day, "the emptied day keeps no row"
+    assert "2025-03-06" not in by_day and by_day["2025-03-07"]["orders"] == 1, "moved day"
+    assert by_day["2025-03-10"]["orders"] == 1 and by_day["2025-03-10"]["sessions"] == 70
+    assert by_day["2025-03-02"]["orders"] == 0 and by_day["2025-03-02"]["sessions"] == 25
+    # 03-01: T1001 refunded 110 more; T1002 (refunded) is no longer tb_b's first order
+    assert by_day["2025-03-01"]["refunds"] == pytest.approx(59 + 110)
+    assert by_day["2025-03-01"]["new_customers"] == 1
+    assert by_day["2025-02-20"]["new_customers"] == 1
+    sales = table(shops["stepwise"], "intermediate.int_daily_sku_sales")
+    assert sales.filter(pl.col("sales_date").cast(pl.String) == "2025-03-05").height == 0
+
+
+def test_the_weekly_check_finds_a_difference(shops) -> None:
+    """The weekly full rebuild compares the marts it replaces: equal ones pass, and a
+    changed cell is reported for its mart."""
+    stepwise = shops["stepwise"]
+    with connect(stepwise.warehouse) as con:
+        con.execute("update marts.repurchase set new_customers = new_customers + 1 where true")
+    checked = build(stepwise, shops["target"], full=True, check=True)["checked"]
+    differing = {c["mart"]: c for c in checked if c["rows_only_incremental"] or c["rows_only_full"]}
+    assert sorted(c["mart"] for c in checked) == sorted(MARTS)
+    assert list(differing) == ["repurchase"]
+    rows = differing["repurchase"]["full_rows"]
+    assert differing["repurchase"]["rows_only_incremental"] == rows > 0
+    with connect(stepwise.warehouse) as con:
+        recorded = con.execute(
+            "select count(*) from audit.rebuild_checks where rows_only_full > 0"
+        ).fetchone()[0]
+    assert recorded == 1
+
+
+def _loads(con: duckdb.DuckDBPyConnection, *rows: tuple[int, str, str]) -> None:
+    for load_id, source, status in rows:
+        con.execute(
+            "insert into audit.file_loads (load_id, source, status) values (?, ?, ?)",
+            [load_id, source, status],
+        )
+
+
+@pytest.mark.parametrize(
+    ("new_loads", "finished", "fingerprint", "expected"),
+    [
+        ([(3, "orders", "loaded"), (4, "traffic", "partial")], True, "same",
+         "new rows of orders, traffic since the last build"),
+        ([], True, "same", incremental.NOTHING_NEW),
+        ([(3, "orders", "rejected")], True, "same", incremental.NOTHING_NEW),
+        ([(3, "products", "loaded")], True, "same", incremental.FULL_REBUILD_SOURCES["products"]),
+        ([(3, "fx_rates", "loaded")], True, "same", incremental.FULL_REBUILD_SOURCES["fx_rates"]),
+        ([(3, "logistics", "loaded")], True, "same", "the first logistics export arrived"),
+        ([(3, "orders", "loaded")], False, "same", "the last build stopped before it finished"),
+        ([(3, "orders", "loaded")], True, "other",
+         "the dbt models or the shop's settings changed since the last build"),
+    ],
+)  # fmt: skip
+def test_a_build_is_incremental_only_when_that_is_sound(
+    tmp_path: Path, new_loads, finished, fingerprint, expected
+) -> None:
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        ensure_schemas(con)
+        assert incremental.plan_build(con, "same", asked_full=False).reason == (
+            "first build of this warehouse"
+        )
+        _loads(con, (1, "orders", "loaded"), (2, "traffic", "loaded"))
+        started = incremental.build_started(con, incremental.plan_build(con, "same", False))
+        if finished:
+            incremental.build_finished(con, started)
+        _loads(con, *new_loads)
+        plan = incremental.plan_build(con, fingerprint, asked_full=False)
+        assert plan.reason == expected
+        incremental_reasons = (
+            incremental.NOTHING_NEW,
+            "new rows of orders, traffic since the last build",
+        )
+        assert plan.full == (expected not in incremental_reasons)
+        assert plan.through_load_id == max([2, *(r[0] for r in new_loads if r[2] != "rejected")])
+        assert incremental.plan_build(con, "same", asked_full=True).full
