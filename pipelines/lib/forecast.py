@@ -199,6 +199,19 @@ def build_series(sales: pl.DataFrame) -> pl.DataFrame:
     ).sort("series_type", "series", "ds")  # fmt: skip
 
 
+def history_digests(series: pl.DataFrame) -> pl.DataFrame:
+    """series, digest: each series' whole history (its days and values) as one text. The same
+    digest and the same chosen model give the same forecast: such a series is not refitted."""
+    return series.group_by("series").agg(
+        pl.format(
+            "{}:{}:{}",
+            pl.len(),
+            pl.col("ds").max(),
+            pl.struct("ds", "y").hash(seed=0).mod(1 << 32).cast(pl.Int64).sum(),
+        ).alias("digest")
+    )
+
+
 def is_intermittent(y: np.ndarray) -> bool:
     sold = np.count_nonzero(y)
     return sold == 0 or len(y) / sold > INTERMITTENT_ADI

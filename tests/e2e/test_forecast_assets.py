@@ -81,3 +81,46 @@ def test_a_daily_run_refits_and_the_weekly_run_backtests_again(
     assert metadata["backtest_ran"].value is True
     assert metadata["all_mase"].value < metadata["all_baseline_mase"].value
     assert metadata["seconds"].value > 0
+
+
+def test_a_daily_run_refits_only_the_series_whose_history_changed(
+    demo_build: Settings, tmp_path
+) -> None:
+    settings = use_home(tmp_path / "copy")
+    shutil.copy(demo_build.warehouse, settings.warehouse)
+    resources = {"shop": ShopSettings(home=str(settings.home), values=settings.as_values())}
+    future_sql = "select * from marts.sales_forecast where kind = 'future' order by series, date"
+    built = table(settings, future_sql)
+
+    def refitted() -> set[str]:
+        run = dg.materialize([forecasts], resources=resources)
+        assert run.success
+        metadata = next(e.metadata for e in run.asset_materializations_for_node("forecasts")
+                        if "series_refitted" in e.metadata)  # fmt: skip
+        now = table(settings, future_sql)
+        made = now.group_by("series").agg(pl.col("forecast_made_at").max())
+        fresh = set(made.filter(pl.col("forecast_made_at") > built["forecast_made_at"].max())
+                    ["series"])  # fmt: skip
+        assert metadata["series_refitted"].value == len(fresh)
+        return fresh
+
+    # nothing changed since the build fitted every series: every forecast is kept as it was
+    assert refitted() == set()
+    assert table(settings, future_sql).equals(built)
+
+    # one SKU sold 5 more (100 more revenue) on its last day: that SKU, its category and the shop are refitted
+    sku, category = table(
+        settings,
+        "select sku, max(category) from intermediate.int_daily_sku_sales "
+        "where sku in (select series from marts.sales_forecast where series_type = 'sku') "
+        "group by sku order by sku limit 1",
+    ).row(0)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        con.execute(
+            "update intermediate.int_daily_sku_sales set units = units + 5, "
+            "net_revenue = net_revenue + 100 where sku = ? and "
+            "sales_date = (select max(sales_date) from intermediate.int_daily_sku_sales "
+            "where sku = ?)",
+            [sku, sku],
+        )
+    assert refitted() == {sku, "ALL"} | ({category} if category else set())

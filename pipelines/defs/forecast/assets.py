@@ -1,7 +1,7 @@
 """Forecast assets: marts.forecast_accuracy, marts.sales_forecast, marts.inventory_risk.
 
-They run after the dbt marts in every daily build (refitting each series' chosen model on
-the new data) and re-run the backtest, which chooses the models, when it is missing,
+They run after the dbt marts in every daily build (refitting the chosen model of each
+series whose history changed; the others keep their forecast) and re-run the backtest, which chooses the models, when it is missing,
 older than 7 days, or asked for (the weekly schedule asks).
 """
 
@@ -60,13 +60,21 @@ def _table_exists(con, name: str) -> bool:
     )
 
 
+def _audit_table_exists(con, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'audit' and table_name = ?",
+            [name],
+        ).fetchone()[0]
+    )
+
+
 def _basis(con) -> tuple[str, str] | None:
     """The timezone and currency the stored backtest was made in."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'audit' and table_name = 'forecast_basis'"
-    ).fetchone()[0]
-    return con.execute("select * from audit.forecast_basis").fetchone() if exists else None
+    if not _audit_table_exists(con, "forecast_basis"):
+        return None
+    return con.execute("select * from audit.forecast_basis").fetchone()
 
 
 def _write(con, name: str, frame: pl.DataFrame) -> None:
@@ -98,9 +106,14 @@ def forecasts(
             con.execute("select * from marts.forecast_accuracy").pl()
             if _table_exists(con, "forecast_accuracy") else pl.DataFrame()
         )  # fmt: skip
-        previous_holdout = (
-            con.execute("select * from marts.sales_forecast where kind = 'holdout'").pl()
+        previous_holdout, previous_future = (
+            con.execute(f"select * from marts.sales_forecast where kind = '{kind}'").pl()
             if _table_exists(con, "sales_forecast") else pl.DataFrame()
+            for kind in ("holdout", "future")
+        )  # fmt: skip
+        previous_digests = (
+            con.execute("select * from audit.forecast_histories").pl()
+            if _audit_table_exists(con, "forecast_histories") else pl.DataFrame()
         )  # fmt: skip
         basis_changed = _basis(con) != (settings.timezone, settings.reporting_currency)
     # the connection is closed while models fit: nothing holds the file for long
@@ -109,10 +122,23 @@ def forecasts(
     # another timezone or currency changes every series: the last choice is not theirs
     backtest = config.full_backtest or stale or basis_changed
     choices = None
+    digests = forecast.history_digests(series).with_columns(
+        pl.lit(settings.forecast_days).alias("horizon_days")
+    )
+    unchanged: set[str] = set()
     if not backtest:
         choices = dict(previous.filter(pl.col("is_selected")).select("series", "model").iter_rows())
-    result = forecast.run(series, settings.forecast_days, choices)
+        # a series whose history and horizon are as at its last fit keeps that forecast
+        if not previous_digests.is_empty() and not previous_future.is_empty():
+            same = digests.join(previous_digests, on=["series", "digest", "horizon_days"])
+            unchanged = set(same["series"]) & set(previous_future["series"])
+    result = forecast.run(
+        series.filter(~pl.col("series").is_in(list(unchanged))), settings.forecast_days, choices
+    )
     forecast_rows = result.forecast.with_columns(pl.lit(now).alias("forecast_made_at"))
+    if unchanged:
+        kept = previous_future.filter(pl.col("series").is_in(list(unchanged)))
+        forecast_rows = pl.concat([forecast_rows, kept], how="diagonal_relaxed")
 
     if backtest:
         accuracy = result.accuracy.with_columns(
@@ -137,7 +163,7 @@ def forecasts(
     error_sd = dict(selected.select("series", "error_sd").fill_null(0).iter_rows()) if (
         not selected.is_empty()) else {}  # fmt: skip
     # SKUs too sparse for a model: the daily spread of a Poisson demand at their rate
-    sparse = [name for name, model in result.choices.items() if model == forecast.RECENT_RATE]
+    sparse = forecast.group_series(series).sparse
     error_sd |= forecast.recent_rate_sd(series, sparse)
     units = forecast_rows.filter((pl.col("kind") == "future") & (pl.col("series_type") == "sku"))
     risk = forecast.inventory_risk(
@@ -152,13 +178,20 @@ def forecasts(
         _write(con, "forecast_accuracy", accuracy)
         _write(con, "sales_forecast", forecast_rows)
         _write(con, "inventory_risk", risk)
+        con.register("digests", digests.to_arrow())
+        con.execute("create or replace table audit.forecast_histories as select * from digests")
+        con.unregister("digests")
     seconds = time.perf_counter() - started
 
     summary = _accuracy_summary(selected)
     yield dg.MaterializeResult(
         asset_key=ACCURACY,
         metadata={"backtest_ran": backtest, "seconds": round(seconds, 1),
-                  "series": len(result.choices), "series_by_recent_rate": len(sparse),
+                  "series": digests.height,
+                  # forecast again: a series keeps its last forecast while its history is the same
+                  "series_refitted": result.forecast.filter(pl.col("kind") == "future")["series"]
+                  .n_unique(),
+                  "series_by_recent_rate": len(sparse),
                   **summary},
     )  # fmt: skip
     yield dg.MaterializeResult(
