@@ -59,7 +59,13 @@ def models_fingerprint(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def plan_build(con: duckdb.DuckDBPyConnection, fingerprint: str, asked_full: bool) -> BuildPlan:
+ASKED_FULL = "a full rebuild was asked for"
+WEEKLY_CHECK = "the weekly full rebuild that checks the incremental builds"
+
+
+def plan_build(
+    con: duckdb.DuckDBPyConnection, fingerprint: str, asked_full: bool, why: str = ASKED_FULL
+) -> BuildPlan:
     through = con.execute(
         "select coalesce(max(load_id), 0) from audit.file_loads "
         "where status in ('loaded', 'partial')"
@@ -69,7 +75,7 @@ def plan_build(con: duckdb.DuckDBPyConnection, fingerprint: str, asked_full: boo
         return BuildPlan(True, reason, through, fingerprint)
 
     if asked_full:
-        return full("a full rebuild was asked for")
+        return full(why)
     last = con.execute(
         "select through_load_id, fingerprint, succeeded from audit.transform_builds "
         "order by started_at desc limit 1"

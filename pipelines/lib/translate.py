@@ -39,6 +39,8 @@ WHOLE: list[Rule] = [
      lambda m: f"同一文件中 {m[1]} 重复；保留第 {m[2]} 行"),
     # why a dbt build was full or incremental (pipelines/lib/incremental.py)
     (re.compile(r"^a full rebuild was asked for$"), lambda m: "按要求完整重建"),
+    (re.compile(r"^the weekly full rebuild that checks the incremental builds$"),
+     lambda m: "每周完整重建，用于核对增量构建"),
     (re.compile(r"^first build of this warehouse$"), lambda m: "该数据仓库的首次构建"),
     (re.compile(r"^the last build stopped before it finished$"),
      lambda m: "上次构建未完成，需要完整重建"),

@@ -11,6 +11,7 @@ re-exported traffic day and shipment.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ from pipelines.lib import incremental
 from pipelines.lib.dbt_manifest import dbt_env, home_profiles_dir
 from pipelines.lib.settings import DBT_PROJECT_DIR, SOURCES, Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
-from tests.conftest import HANDMADE_SHOP, fill_inbox, use_home
+from tests.conftest import HANDMADE_SHOP, build_once, fill_inbox, use_home
 
 ORDER_HEADER = (
     "order_id,line_id,platform,customer_id,order_ts,paid_ts,status,sku,quantity,unit_price,"
@@ -121,17 +122,18 @@ MARTS = [
 COMPARED = [*(f"marts.{m}" for m in MARTS), "intermediate.int_daily_sku_sales"]
 
 
-def tables(settings: Settings) -> dict[str, pl.DataFrame]:
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+def tables(warehouse: Path) -> dict[str, pl.DataFrame]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         frames = {relation: con.execute(f"select * from {relation}").pl() for relation in COMPARED}
     return {r: f.with_columns(pl.col(pl.Decimal).cast(pl.Float64)) for r, f in frames.items()}
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The shop built after each drop (the second build incremental), then rebuilt in full
-    by the weekly check from the same rows: the marts of each."""
-    root = tmp_path_factory.mktemp("incremental")
+INCREMENTAL_COPY = "after_incremental_build.duckdb"
+
+
+def build_stepwise_then_check(root: Path) -> Settings:
+    """The shop built after each drop (the second build incremental), a copy of its
+    warehouse kept, then rebuilt in full by the weekly check from the same rows."""
     target = root / "dbt_target"  # one parse for every build
     settings = use_home(root / "home")
     fill_inbox(settings, HANDMADE_SHOP)
@@ -142,10 +144,26 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> dict:
     second = build(settings, target)
     assert not second["plan"].full, second["plan"].reason
     assert second["plan"].reason == "new rows of logistics, orders, traffic since the last build"
-    stepwise = tables(settings)
-    check = build(settings, target, full=True, check=True)
-    assert check["plan"].full
-    return {"incremental": stepwise, "full": tables(settings), "checked": check["checked"]}
+    shutil.copy(settings.warehouse, settings.home / INCREMENTAL_COPY)
+    assert build(settings, target, full=True, check=True)["plan"].full
+    return settings
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The marts after the incremental build and after the full rebuild, and the check."""
+    settings = build_once(
+        "incremental_shop",
+        lambda: build_stepwise_then_check(tmp_path_factory.mktemp("incremental")),
+        tmp_path_factory,
+    )
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        checked = con.execute("select * from audit.rebuild_checks").pl().to_dicts()
+    return {
+        "incremental": tables(settings.home / INCREMENTAL_COPY),
+        "full": tables(settings.warehouse),
+        "checked": checked,
+    }
 
 
 @pytest.mark.parametrize("relation", COMPARED)

@@ -202,12 +202,22 @@ final as (
         sequenced.*,
         sequenced.customer_order_number = 1 as is_first_order,
         sequenced.net_revenue - sequenced.cogs - sequenced.logistics_cost as gross_profit,
-        -- which build wrote the row, and the day the order counted on before it
-        -- (int_changed_days)
-        '{{ invocation_id }}' as build_id,
+        -- the build that last changed the row, and the day the order counted on before it
+        -- (int_changed_days): another order of the same customer is rewritten too, but
+        -- changes no day unless its first-order flag moved
         {% if is_incremental() %}
+            case
+                when
+                    changed_orders.order_id is not null
+                    or previous.is_first_order is distinct from (
+                        sequenced.customer_order_number = 1
+                    )
+                    then '{{ invocation_id }}'
+                else previous.build_id
+            end as build_id,
             previous.paid_date as previous_paid_date
         {% else %}
+            '{{ invocation_id }}' as build_id,
             cast(null as date) as previous_paid_date
         {% endif %}
     from sequenced
@@ -216,6 +226,10 @@ final as (
             on
                 sequenced.platform = previous.platform
                 and sequenced.order_id = previous.order_id
+        left join changed_orders
+            on
+                sequenced.platform = changed_orders.platform
+                and sequenced.order_id = changed_orders.order_id
     {% endif %}
 
 )

@@ -68,7 +68,8 @@ def shopkpi_dbt_models(
     kept: list[str] = []
     with connect(settings.warehouse) as con:
         ensure_schemas(con)
-        plan = incremental.plan_build(con, fingerprint, asked_full=config.full_rebuild)
+        why = incremental.WEEKLY_CHECK if config.check_incremental else incremental.ASKED_FULL
+        plan = incremental.plan_build(con, fingerprint, config.full_rebuild, why)
         if config.check_incremental:
             as_is = incremental.plan_build(con, fingerprint, asked_full=False)
             if as_is.full or as_is.reason != incremental.NOTHING_NEW:
