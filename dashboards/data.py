@@ -203,11 +203,7 @@ def load_warnings() -> pl.DataFrame:
     """What the platform adapters flagged per load: placeholder buyers, order-level rows,
     period reports spread over days, ids cut by Excel. Empty for a publish made before
     the adapters existed."""
-    known = frame(
-        "select 1 from information_schema.tables "
-        "where table_schema = 'audit' and table_name = 'load_warnings'"
-    )
-    if known.is_empty():
+    if not _audit_table_exists("load_warnings"):
         return pl.DataFrame()
     return frame(
         "select source, file_name, kind, rows, message from audit.load_warnings "

@@ -50,29 +50,19 @@ class ForecastConfig(dg.Config):
     full_backtest: bool = False  # re-choose every series' model even if the last is recent
 
 
-def _table_exists(con, name: str) -> bool:
+def _table_exists(con, schema: str, name: str) -> bool:
     return bool(
         con.execute(
             "select count(*) from information_schema.tables "
-            "where table_schema = 'marts' and table_name = ?",
-            [name],
-        ).fetchone()[0]
-    )
-
-
-def _audit_table_exists(con, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'audit' and table_name = ?",
-            [name],
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
         ).fetchone()[0]
     )
 
 
 def _basis(con) -> tuple[str, str] | None:
     """The timezone and currency the stored backtest was made in."""
-    if not _audit_table_exists(con, "forecast_basis"):
+    if not _table_exists(con, "audit", "forecast_basis"):
         return None
     return con.execute("select * from audit.forecast_basis").fetchone()
 
@@ -104,16 +94,16 @@ def forecasts(
         ).pl()
         previous = (
             con.execute("select * from marts.forecast_accuracy").pl()
-            if _table_exists(con, "forecast_accuracy") else pl.DataFrame()
+            if _table_exists(con, "marts", "forecast_accuracy") else pl.DataFrame()
         )  # fmt: skip
         previous_holdout, previous_future = (
             con.execute(f"select * from marts.sales_forecast where kind = '{kind}'").pl()
-            if _table_exists(con, "sales_forecast") else pl.DataFrame()
+            if _table_exists(con, "marts", "sales_forecast") else pl.DataFrame()
             for kind in ("holdout", "future")
         )  # fmt: skip
         previous_digests = (
             con.execute("select * from audit.forecast_histories").pl()
-            if _audit_table_exists(con, "forecast_histories") else pl.DataFrame()
+            if _table_exists(con, "audit", "forecast_histories") else pl.DataFrame()
         )  # fmt: skip
         basis_changed = _basis(con) != (settings.timezone, settings.reporting_currency)
     # the connection is closed while models fit: nothing holds the file for long
