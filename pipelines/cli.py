@@ -111,9 +111,11 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
 
     from pipelines.definitions import defs
     from pipelines.defs.resources import ShopSettings
+    from pipelines.lib.dbt_manifest import start_parse_ahead
     from pipelines.lib.run_status import record_run, summarise_run
 
     prepare(settings)
+    start_parse_ahead(settings)  # dbt parses on the other core while ingest runs
     # runs land in SHOPKPI_HOME's own instance, also when called outside the Makefile
     with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
         job = defs().resolve_job_def("daily_build")

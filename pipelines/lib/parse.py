@@ -27,6 +27,14 @@ _NAIVE_FORMATS = (
 )
 _AWARE_FORMATS = ("%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
+# what exports write that only `_iso_text` makes a known format: tried on the text as
+# written first, which saves its regexes when one of them reads the whole column
+# (%#z reads Z, +08:00 and +0800 alike)
+_AS_WRITTEN_FORMATS = (
+    ("%Y-%m-%dT%H:%M:%S%.f%#z", True),
+    ("%Y-%m-%d %H:%M:%S%.f%#z", True),
+    ("%Y-%m-%dT%H:%M:%S%.f", False),
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,16 @@ def _iso_text(col: pl.Expr) -> pl.Expr:
     return text.str.replace(r"Z$", "+0000").str.replace(r"\s*([+-]\d{2}):?(\d{2})$", "$1$2")
 
 
+def _formats_by_sample(text: pl.Series, formats: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The formats, those that read most of a sample first: an export writes one format,
+    and a format that fails on every row costs a pass over the column."""
+    sample = text.drop_nulls().head(200)
+    hits = {
+        fmt: sample.str.to_datetime(fmt, strict=False, time_unit="us").count() for fmt, _ in formats
+    }
+    return sorted(formats, key=lambda f: -hits[f[0]])  # stable: ties keep the given order
+
+
 def _local_to_utc(naive: pl.Expr, timezone: str) -> pl.Expr:
     """Shop-local wall time to naive UTC, read as Python's zoneinfo reads it (fold=0).
 
@@ -112,43 +130,60 @@ def _dst_flag(name: str) -> str:
     return f"__dst_{name}"
 
 
+def _read_as(tried: pl.DataFrame, aware: bool, timezone: str) -> pl.DataFrame:
+    """Rows read by one format ("v") -> i, naive UTC value, and whether the local time is
+    one the clock skipped or repeated."""
+    if aware:
+        utc = pl.col("v").dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        dst = pl.lit(False)
+    else:
+        utc = _local_to_utc(pl.col("v"), timezone)
+        strict = pl.col("v").dt.replace_time_zone(timezone, ambiguous="null", non_existent="null")
+        dst = strict.is_null()
+    read = tried.filter(pl.col("v").is_not_null())
+    schema = {"i": pl.Int64, "value": pl.Datetime("us"), "dst": pl.Boolean}
+    return read.select("i", utc.alias("value"), dst.alias("dst")).cast(schema)
+
+
 def _parse_timestamps(text: pl.Series, column: Column, timezone: str) -> pl.DataFrame:
     """A timestamp column's text -> naive UTC (NULL where unreadable), and whether the
     text named a local time the clock skipped or repeated.
 
-    The same as `_timestamp`, fast: each format is tried only on the rows no earlier format
-    read (a column written in one format is parsed once, not once per known format; a
-    format that fails makes polars parse value by value)."""
+    Fast: a column one format reads as written is parsed once; otherwise it is made ISO
+    and each known format is tried only on the rows no earlier format read (a format
+    that fails makes polars parse value by value)."""
     rows = pl.DataFrame({"i": pl.int_range(text.len(), eager=True), "t": text})
     if column.date_means_end_of_day:
         bare_date = pl.col("t").str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
         rows = rows.with_columns(
             pl.when(bare_date).then(pl.col("t") + " 23:59:59.999999").otherwise(pl.col("t"))
         )
-    pending = rows.select("i", _iso_text(pl.col("t")).alias("t")).drop_nulls("t")
+    pending = rows.drop_nulls("t")
+    known = [(f, True) for f in _AWARE_FORMATS] + [(f, False) for f in _NAIVE_FORMATS]
     parts = []
-    formats = [(f, True) for f in _AWARE_FORMATS] + [(f, False) for f in _NAIVE_FORMATS]
-    for fmt, aware in formats:
+    fmt, aware = _formats_by_sample(pending["t"], [*_AS_WRITTEN_FORMATS, *known])[0]
+    tried = pending.with_columns(
+        pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us").alias("v")
+    )
+    if tried["v"].null_count() == 0:  # the whole column as written, in one format
+        parts.append(_read_as(tried, aware, timezone))
+        pending = pending.clear()
+    else:
+        pending = pending.with_columns(_iso_text(pl.col("t")))
+    for fmt, aware in _formats_by_sample(pending["t"], known):
         if pending.is_empty():
             break
         tried = pending.with_columns(
             pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us").alias("v")
         )
-        read = tried.filter(pl.col("v").is_not_null())
-        if aware:
-            utc = pl.col("v").dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-            dst = pl.lit(False)
-        else:
-            utc = _local_to_utc(pl.col("v"), timezone)
-            strict = pl.col("v").dt.replace_time_zone(
-                timezone, ambiguous="null", non_existent="null"
-            )
-            dst = strict.is_null()
-        parts.append(read.select("i", utc.alias("value"), dst.alias("dst")))
+        parts.append(_read_as(tried, aware, timezone))
         pending = tried.filter(pl.col("v").is_null()).select("i", "t")
     schema = {"i": pl.Int64, "value": pl.Datetime("us"), "dst": pl.Boolean}
-    parsed = pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(schema=schema)
-    joined = rows.select("i").join(parsed, on="i", how="left", maintain_order="left")
+    parsed = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    if parsed.height == rows.height and len(parts) == 1:  # every row read by one format
+        joined = parsed
+    else:
+        joined = rows.select("i").join(parsed, on="i", how="left", maintain_order="left")
     return pl.DataFrame(
         {
             _parsed_stamp(column.name): joined["value"],
@@ -162,8 +197,17 @@ def _date(col: pl.Expr) -> pl.Expr:
     return pl.coalesce([head.str.to_date(f, strict=False) for f in _DATE_FORMATS])
 
 
-def _parse_column(column: Column, timezone: str) -> tuple[pl.Expr, pl.Expr]:
-    """(typed value, error text or null) for one canonical column."""
+def _typed_name(name: str) -> str:
+    return f"__typed_{name}"
+
+
+# a check on one column: the rows it fails, and the message for a failing row
+Problem = tuple[pl.Expr, pl.Expr]
+
+
+def _parse_column(column: Column, timezone: str) -> tuple[pl.Expr, list[Problem]]:
+    """(typed value, the checks on it) for one canonical column. The checks read the typed
+    value from its own column (`_typed_name`), so it is computed once."""
     text = pl.col(column.name)
     expected = {
         "int": "a whole number",
@@ -193,28 +237,29 @@ def _parse_column(column: Column, timezone: str) -> tuple[pl.Expr, pl.Expr]:
     if column.default is not None:
         value = pl.when(text.is_null()).then(pl.lit(column.default)).otherwise(value)
 
+    typed = pl.col(_typed_name(column.name))
     quoted = pl.lit("'") + text + pl.lit("'")
-    problems: list[tuple[pl.Expr, pl.Expr]] = []
+    problems: list[Problem] = []
     if not column.nullable:
         problems.append((text.is_null(), pl.lit(f"{column.name} is empty (a value is required)")))
     if column.kind in expected:
         problems.append(
             (
-                text.is_not_null() & value.is_null(),
+                text.is_not_null() & typed.is_null(),
                 pl.lit(f"{column.name}: ") + quoted + pl.lit(f" is not {expected[column.kind]}"),
             )
         )
     if column.kind == "currency":
         problems.append(
             (
-                text.is_not_null() & ~value.str.contains(r"^[A-Z]{3}$"),
+                text.is_not_null() & ~typed.str.contains(r"^[A-Z]{3}$"),
                 pl.lit(f"{column.name}: ") + quoted + pl.lit(" is not a 3-letter ISO 4217 code"),
             )
         )
     if column.allowed:
         problems.append(
             (
-                text.is_not_null() & ~value.is_in(list(column.allowed)),
+                text.is_not_null() & ~typed.is_in(list(column.allowed)),
                 pl.lit(f"{column.name}: ")
                 + quoted
                 + pl.lit(f" is not one of {', '.join(column.allowed)}"),
@@ -223,22 +268,33 @@ def _parse_column(column: Column, timezone: str) -> tuple[pl.Expr, pl.Expr]:
     if column.min_value is not None:
         problems.append(
             (
-                value < column.min_value,
+                text.is_not_null() & (typed < column.min_value),
                 pl.lit(f"{column.name}: ") + quoted + pl.lit(f" is below {column.min_value:g}"),
             )
         )
     if column.positive:
         problems.append(
-            (value <= 0, pl.lit(f"{column.name}: ") + quoted + pl.lit(" must be greater than 0"))
+            (
+                text.is_not_null() & (typed <= 0),
+                pl.lit(f"{column.name}: ") + quoted + pl.lit(" must be greater than 0"),
+            )
         )
-    error = pl.lit(None, pl.String)
-    for condition, message in reversed(problems):
-        error = pl.when(condition).then(message).otherwise(error)
-    return value, error
+    return value, problems
+
+
+def _reason(problems: list[Problem]) -> pl.Expr:
+    """Every failed check of a row, in column order, joined by '; '."""
+    messages = [
+        pl.when(condition.fill_null(False)).then(message) for condition, message in problems
+    ]
+    return pl.concat_str(messages, separator="; ", ignore_nulls=True)
 
 
 def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRows:
-    """Type every canonical column; split rows into good and bad (with reasons)."""
+    """Type every canonical column; split rows into good and bad (with reasons).
+
+    The checks are flags over every row; the messages, which build a string per row, are
+    written only for the rows that fail (a million-line export has few or none)."""
     matched, ignored = match_columns(frame, spec)
     cleaned = matched.with_columns(_blank_to_null(pl.col(c)).alias(c) for c in spec.column_names)
     if ROW not in cleaned.columns:  # an adapter numbers rows by the file's own rows
@@ -250,25 +306,25 @@ def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRo
             [cleaned, _parse_timestamps(cleaned[column.name], column, timezone)], how="horizontal"
         )
 
-    values, errors = [], []
+    values, problems = [], []
     for column in spec.columns:
-        value, error = _parse_column(column, timezone)
-        values.append(value.alias(column.name))
-        errors.append(error)
+        value, checks = _parse_column(column, timezone)
+        values.append(value.alias(_typed_name(column.name)))
+        problems.extend(checks)
     if READ_PROBLEM in cleaned.columns:
-        errors.insert(0, pl.col(READ_PROBLEM))
-    reason = pl.concat_str(errors, separator="; ", ignore_nulls=True)
-    checked = cleaned.with_columns(pl.when(reason == "").then(None).otherwise(reason).alias(REASON))
+        problems.insert(0, (pl.col(READ_PROBLEM).is_not_null(), pl.col(READ_PROBLEM)))
+    failed = pl.any_horizontal(condition.fill_null(False) for condition, _ in problems)
+    checked = cleaned.with_columns(values).with_columns(failed.alias("__failed"))
 
-    bad = checked.filter(pl.col(REASON).is_not_null()).select(
+    bad = checked.filter(pl.col("__failed")).select(
         ROW,
-        REASON,
+        _reason(problems).alias(REASON),
         pl.struct(spec.column_names).struct.json_encode().alias("record"),
     )
-    good_text = checked.filter(pl.col(REASON).is_null())
-    dst = good_text.select(pl.col(_dst_flag(c.name)).sum().alias(c.name) for c in stamps)
+    good_rows = checked.filter(~pl.col("__failed"))
+    dst = good_rows.select(pl.col(_dst_flag(c.name)).sum().alias(c.name) for c in stamps)
     dst_rows = {name: n for name, n in dst.row(0, named=True).items() if n} if stamps else {}
-    good = good_text.select(ROW, *values)
+    good = good_rows.select(ROW, *(pl.col(_typed_name(c.name)).alias(c.name) for c in spec.columns))
     return ParsedRows(good=good, bad=bad, ignored_columns=ignored, dst_rows=dst_rows)
 
 

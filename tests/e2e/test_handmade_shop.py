@@ -368,3 +368,16 @@ def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
         marts_orders = con.execute("select sum(orders) from marts.fct_daily_kpis").fetchone()[0]
     assert "expect_column_values_to_be_between quantity" in failures
     assert marts_orders == 6  # the marts were not rebuilt with the bad row
+
+
+def test_the_first_build_of_a_home_reuses_the_dbt_parse_made_while_ingest_ran(
+    built: Settings,
+) -> None:
+    # dbt parsed the project ahead, in its own process; the build's dbt found that parse
+    # and only checked for changed files instead of parsing from scratch
+    ahead = (built.home / "dbt" / "target" / "parse-ahead.log").read_text(encoding="utf-8")
+    assert "Starting full parse" in ahead
+    log = built.build_log.read_text(encoding="utf-8")
+    assert "dbt build:" in log
+    assert "Unable to do partial parsing" not in log, "the build's dbt parsed again"
+    assert "dbt parse ahead of the build failed" not in log

@@ -43,6 +43,27 @@ def test_timestamps_become_utc(text: str, utc: dt.datetime) -> None:
     assert parsed.good["paid_ts"][0] == utc
 
 
+TIMESTAMP_CASES = [
+    ("2025-03-01 00:10:00", dt.datetime(2025, 2, 28, 16, 10)),
+    ("2025-03-01T00:10:00", dt.datetime(2025, 2, 28, 16, 10)),
+    ("2025/3/1 0:10", dt.datetime(2025, 2, 28, 16, 10)),
+    ("2025-02-28 18:00:00 -0800", dt.datetime(2025, 3, 1, 2, 0)),
+    ("2025-02-28T18:00:00-08:00", dt.datetime(2025, 3, 1, 2, 0)),
+    ("2025-03-01T02:00:00Z", dt.datetime(2025, 3, 1, 2, 0)),
+    ("2025-03-01 10:00:00.250+08:00", dt.datetime(2025, 3, 1, 2, 0, 0, 250_000)),
+]
+
+
+def test_a_column_mixing_formats_reads_each_row_as_it_would_alone() -> None:
+    # one file in one format takes a single pass; a mixed column goes format by format
+    texts = [text for text, _ in TIMESTAMP_CASES] + ["yesterday"]
+    frame = orders(*({"paid_ts": t, "order_id": f"A{i}"} for i, t in enumerate(texts)))
+    parsed = parse_rows(frame, SPECS["orders"], "Asia/Shanghai")
+    assert parsed.good["paid_ts"].to_list() == [utc for _, utc in TIMESTAMP_CASES]
+    assert parsed.bad["_row_number"].to_list() == [len(texts)]
+    assert parsed.bad["_reason"][0].startswith("paid_ts: 'yesterday' is not a date and time")
+
+
 def test_naive_timestamps_follow_the_shop_timezone_setting() -> None:
     parsed = parse_rows(
         orders({"paid_ts": "2025-07-01 12:00:00"}), SPECS["orders"], "America/New_York"

@@ -9,8 +9,15 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import ShopSettings
 from pipelines.lib import incremental
-from pipelines.lib.dbt_manifest import dbt_project, ensure_manifest, home_profiles_dir
+from pipelines.lib.dbt_manifest import (
+    dbt_build_args,
+    dbt_project,
+    ensure_manifest,
+    home_target_dir,
+    wait_for_parse_ahead,
+)
 from pipelines.lib.warehouse import connect, ensure_schemas
+from pipelines.lib.workers import return_freed_memory
 
 
 class DbtBuildConfig(dg.Config):
@@ -83,21 +90,23 @@ def shopkpi_dbt_models(
                 )
         started = incremental.build_started(con, plan)
     context.log.info(f"dbt build: {plan.mode} ({plan.reason})")
+    problem = wait_for_parse_ahead(settings)
+    if problem:
+        context.log.warning(problem)
+    released = return_freed_memory()
+    context.log.debug(f"memory handed back before dbt starts: {released / 1e6:.0f} MB")
     yield from dbt.cli(
         [
             "build",
             *(["--full-refresh"] if plan.full else []),
             # the profile of this run's home (the resource's default reads SHOPKPI_HOME)
-            "--profiles-dir",
-            str(home_profiles_dir(settings)),
+            *dbt_build_args(settings),
             "--exclude-resource-type",
             "unit_test",
-            "--vars",
-            json.dumps(settings.dbt_vars()),
         ],
         context=context,
         # one target folder per home: the next build reuses dbt's partial parse
-        target_path=home_profiles_dir(settings) / "target",
+        target_path=home_target_dir(settings),
     ).stream()
     with connect(settings.warehouse) as con:
         incremental.build_finished(con, started)
