@@ -111,7 +111,7 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
 
     from pipelines.definitions import defs
     from pipelines.defs.resources import ShopSettings
-    from pipelines.lib.dbt_manifest import start_parse_ahead
+    from pipelines.lib.dbt_manifest import start_parse_ahead, stop_parse_ahead
     from pipelines.lib.run_status import record_run, summarise_run
 
     prepare(settings)
@@ -141,6 +141,7 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
                 },
             )
         # the daemon's run-status sensors record the runs it launches; this one is ours
+        stop_parse_ahead(settings)  # when the run stopped before dbt waited for it
         summary = summarise_run(instance, result.run_id)
     record_run(settings, summary)
     if result.success:

@@ -116,6 +116,16 @@ def wait_for_parse_ahead(settings: Settings) -> str | None:
     )
 
 
+def stop_parse_ahead(settings: Settings) -> None:
+    """After the run: a parse the dbt step did not wait for (the run stopped before dbt)
+    is stopped, and its half-written parse removed."""
+    process = _parsing.pop(settings.home, None)
+    if process is not None and process.poll() is None:
+        process.terminate()
+        process.wait()
+        (home_target_dir(settings) / "partial_parse.msgpack").unlink(missing_ok=True)
+
+
 def _newest_source_mtime() -> float:
     newest = 0.0
     for folder in ("models", "macros", "tests", "seeds"):
