@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
-from pipelines.lib.warehouse import MEMORY_LIMIT
+from pipelines.lib.warehouse import DBT_MEMORY_LIMIT
 
 if TYPE_CHECKING:
     from dagster_dbt import DbtProject
@@ -56,7 +56,7 @@ def home_profiles_dir(settings: Settings) -> Path:
                     "type": "duckdb",
                     "path": str(settings.warehouse),
                     "threads": 2,
-                    "settings": {"memory_limit": MEMORY_LIMIT},
+                    "settings": {"memory_limit": DBT_MEMORY_LIMIT},
                 }
             },
         }

@@ -14,13 +14,16 @@ import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import dagster as dg
+from typing import TYPE_CHECKING, Any
 
 from pipelines.lib.settings import Settings
 
-PUBLISH_KEY = dg.AssetKey(["published", "marts"])
+if TYPE_CHECKING:
+    import dagster as dg
+
+# the dashboards read last_run.json through this module: Dagster (2 s to import) is
+# imported only by what summarises a run, never by a page view
+PUBLISH_KEY_PATH = ["published", "marts"]
 
 
 def _utc_iso(timestamp: float | None) -> str | None:
@@ -43,6 +46,8 @@ def _root_message(error) -> str:
 
 def summarise_run(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:
     """Status, timing, failed steps, every check's verdict and what happened to the publish."""
+    import dagster as dg
+
     run = instance.get_run_by_id(run_id)
     stats = instance.get_run_stats(run_id)
     records = instance.all_logs(
@@ -72,7 +77,7 @@ def summarise_run(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:
                     "description": evaluation.description or "",
                 }
             )
-        elif event.asset_key == PUBLISH_KEY:
+        elif event.asset_key == dg.AssetKey(PUBLISH_KEY_PATH):
             outcome = event.materialization.metadata.get("outcome")
             published = outcome.value if outcome is not None else "updated"
     success = run is not None and run.status == dg.DagsterRunStatus.SUCCESS

@@ -100,6 +100,10 @@ AUDIT_DDL = (
 # (warehouse.duckdb.tmp/): a build of ten million order lines stays within a laptop's
 # means; DuckDB's default would take 80% of the machine's memory
 MEMORY_LIMIT = "1GB"
+# dbt's DuckDB runs in a process of its own while the build's process (Dagster, the
+# loaded libraries, what ingest and the checks left: about 800 MB at ten million lines)
+# waits beside it: it gets less, so the two stay within 2 GB
+DBT_MEMORY_LIMIT = "700MB"
 
 
 @contextmanager

@@ -67,3 +67,20 @@ def test_the_dbt_sources_are_written_from_the_canonical_format() -> None:
     assert SOURCES_YML.read_text(encoding="utf-8") == render(), (
         "run `python -m pipelines.lib.dbt_sources` and commit the file"
     )
+
+
+def test_a_page_view_never_imports_dagster_or_dbt() -> None:
+    # the dashboards' first page view paid 2 s importing Dagster to read last_run.json
+    import subprocess
+    import sys
+
+    modules = ["dashboards.server", "dashboards.data", "pipelines.lib.run_status"]
+    script = (
+        f"import sys\nfor m in {modules!r}: __import__(m)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dagster', 'dbt', "
+        "'great_expectations'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout

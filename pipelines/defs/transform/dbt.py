@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import psutil
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import ShopSettings
@@ -94,7 +95,11 @@ def shopkpi_dbt_models(
     if problem:
         context.log.warning(problem)
     released = return_freed_memory()
-    context.log.debug(f"memory handed back before dbt starts: {released / 1e6:.0f} MB")
+    holds = psutil.Process().memory_info().rss
+    context.log.debug(
+        f"before dbt starts this process holds {holds / 1e6:.0f} MB "
+        f"(handed back {released / 1e6:.0f} MB)"
+    )
     yield from dbt.cli(
         [
             "build",
