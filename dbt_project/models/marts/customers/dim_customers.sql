@@ -18,9 +18,13 @@ per_customer as (
         min(paid_date) as first_order_date,
         max(paid_date) as last_order_date,
         count(*) as orders,
-        sum(net_revenue) as net_revenue,
+        -- a customer's sums fit 18 digits; DECIMAL(38), what sum() gives, is stored as a
+        -- 128-bit integer that reads back from the file about 30 times slower (4.4 million
+        -- customers: 1.3 s against 0.05 s, summed on every view of the customers page)
+        cast(sum(net_revenue) as decimal(18, 4)) as net_revenue,
         -- from the sums, as fct_daily_kpis: NULL when the cost of goods or shipping is unknown
-        sum(net_revenue) - sum(cogs) - sum(logistics_cost) as gross_profit
+        cast(sum(net_revenue) - sum(cogs) - sum(logistics_cost) as decimal(18, 4))
+            as gross_profit
     from orders
     group by platform, customer_id
 
