@@ -130,6 +130,10 @@ def _dst_flag(name: str) -> str:
     return f"__dst_{name}"
 
 
+# what `_read_as` gives per row read: its index, naive UTC value, and the DST flag
+_STAMP_SCHEMA = {"i": pl.Int64, "value": pl.Datetime("us"), "dst": pl.Boolean}
+
+
 def _read_as(tried: pl.DataFrame, aware: bool, timezone: str) -> pl.DataFrame:
     """Rows read by one format ("v") -> i, naive UTC value, and whether the local time is
     one the clock skipped or repeated."""
@@ -141,8 +145,7 @@ def _read_as(tried: pl.DataFrame, aware: bool, timezone: str) -> pl.DataFrame:
         strict = pl.col("v").dt.replace_time_zone(timezone, ambiguous="null", non_existent="null")
         dst = strict.is_null()
     read = tried.filter(pl.col("v").is_not_null())
-    schema = {"i": pl.Int64, "value": pl.Datetime("us"), "dst": pl.Boolean}
-    return read.select("i", utc.alias("value"), dst.alias("dst")).cast(schema)
+    return read.select("i", utc.alias("value"), dst.alias("dst")).cast(_STAMP_SCHEMA)
 
 
 def _parse_timestamps(text: pl.Series, column: Column, timezone: str) -> pl.DataFrame:
@@ -178,8 +181,7 @@ def _parse_timestamps(text: pl.Series, column: Column, timezone: str) -> pl.Data
         )
         parts.append(_read_as(tried, aware, timezone))
         pending = tried.filter(pl.col("v").is_null()).select("i", "t")
-    schema = {"i": pl.Int64, "value": pl.Datetime("us"), "dst": pl.Boolean}
-    parsed = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    parsed = pl.concat(parts) if parts else pl.DataFrame(schema=_STAMP_SCHEMA)
     if parsed.height == rows.height and len(parts) == 1:  # every row read by one format
         joined = parsed
     else:
