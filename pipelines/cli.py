@@ -107,6 +107,11 @@ def _up_to_date(settings: Settings) -> bool:
 
 
 def _build_locked(settings: Settings, full: bool = False) -> int:
+    from pipelines.lib import quality_worker
+
+    # GX imports and sets up its suites on the other core while this process loads Dagster
+    # (the run's ingest steps hand it their rows; see pipelines/lib/quality_worker.py)
+    quality_worker.start(settings.home, settings.build_log)
     import dagster as dg
 
     from pipelines.definitions import defs

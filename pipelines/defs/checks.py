@@ -7,21 +7,18 @@ import dagster as dg
 import polars as pl
 
 from pipelines.defs.resources import ShopSettings
-from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, missing_export_note
+from pipelines.lib import quality_worker
+from pipelines.lib.canonical import SPECS, missing_export_note
 from pipelines.lib.publish import source_freshness
-from pipelines.lib.quality import CHUNK_ROWS, validate
+from pipelines.lib.quality import (
+    CHUNK_ROWS,
+    as_frame,
+    last_passing_load,
+    rows_to_check_sql,
+    validate,
+)
 from pipelines.lib.settings import SOURCES
 from pipelines.lib.warehouse import connect, ensure_schemas
-
-
-def _select_list(source: str) -> str:
-    # money arrives in pandas as float: GX checks numbers, not Decimal objects
-    return ", ".join(
-        f'cast("{c.name}" as double) as "{c.name}"'
-        if DUCKDB_TYPES[c.kind].startswith("DECIMAL")
-        else f'"{c.name}"'
-        for c in SPECS[source].columns
-    )
 
 
 def build_quality_check(source: str) -> dg.AssetChecksDefinition:
@@ -35,26 +32,31 @@ def build_quality_check(source: str) -> dg.AssetChecksDefinition:
             "source passes with a note: the marts that need it stay empty."
         ),
     )
-    def quality_check(shop: ShopSettings) -> dg.AssetCheckResult:
+    def quality_check(
+        context: dg.AssetCheckExecutionContext, shop: ShopSettings
+    ) -> dg.AssetCheckResult:
         settings = shop.get()
+        worker = quality_worker.running(settings.home)
         with connect(settings.warehouse) as con:
             ensure_schemas(con)
-            last_ok = con.execute(
-                "select coalesce(max(last_load_id), 0) from audit.quality_checks "
-                "where source = ? and success",
-                [source],
-            ).fetchone()[0]
+            last_ok = last_passing_load(con, source)
             table_rows, newest = con.execute(
                 f"select count(*), coalesce(max(_load_id), 0) from raw.{source}"
             ).fetchone()
-            # no ORDER BY: a scan returns the table in insertion order, which is load
-            # order (sorting ten million rows first cost seconds and spilled memory)
-            reader = con.execute(
-                f"select {_select_list(source)} from raw.{source} where _load_id > ?",
-                [last_ok],
-            ).fetch_record_batch(CHUNK_ROWS)
-            chunks = (batch.to_pandas(date_as_object=False) for batch in reader)
-            result = validate(settings.home, source, chunks)
+            # the rows ingest handed to the validation worker, checked while ingest went on
+            result = worker.result(source, last_ok) if worker else None
+            if result is not None:
+                context.log.info(
+                    f"{result.rows_checked} row(s) validated by the GX worker while ingest ran"
+                )
+            else:
+                if worker and worker.failure:
+                    context.log.warning(f"validating in this process: {worker.failure}")
+                reader = con.execute(rows_to_check_sql(source), [last_ok]).fetch_record_batch(
+                    CHUNK_ROWS
+                )
+                chunks = (as_frame(batch) for batch in reader)
+                result = validate(settings.home, source, chunks)
             con.execute(
                 "insert into audit.quality_checks values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [source, datetime.now(UTC).replace(tzinfo=None), newest, result.rows_checked,

@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.defs.resources import ShopSettings
 from pipelines.lib.dbt_manifest import load_manifest, mart_models
 from pipelines.lib.publish import publish
-from pipelines.lib.quality import build_docs
+from pipelines.lib.quality import build_docs_if_stale
 
 
 @dg.asset(
@@ -25,8 +25,7 @@ from pipelines.lib.quality import build_docs
 def published_marts(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
     settings = shop.get()
     outcome, counts = publish(settings, load_manifest(), context.run_id)
-    if outcome == "updated" or not settings.data_docs_index.exists():
-        build_docs(settings.home)  # once per build, for every suite that ran
+    build_docs_if_stale(settings.home)  # when the checks ran in this process, not the worker
     return dg.MaterializeResult(
         metadata={
             "outcome": outcome,

@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from packaging import version
 from pydantic import PrivateAttr
 
+from pipelines.lib import quality_worker
 from pipelines.lib.dbt_manifest import dbt_project
 from pipelines.lib.settings import Settings
 
@@ -51,7 +52,10 @@ class ShopSettings(dg.ConfigurableResource):
                 if context.log:
                     context.log.info("another build is running on this SHOPKPI_HOME: waiting")
                 fcntl.flock(handle, fcntl.LOCK_EX)
-            yield self
+            try:
+                yield self
+            finally:  # a run that stopped at a check leaves its validation worker behind
+                quality_worker.stop(self._settings.home)
 
     def get(self) -> Settings:
         if self._settings is None:  # invoked directly (a test), not in a run

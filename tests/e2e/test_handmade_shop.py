@@ -381,3 +381,19 @@ def test_the_first_build_of_a_home_reuses_the_dbt_parse_made_while_ingest_ran(
     assert "dbt build:" in log
     assert "Unable to do partial parsing" not in log, "the build's dbt parsed again"
     assert "dbt parse ahead of the build failed" not in log
+
+
+def test_the_checks_ran_beside_ingest_in_the_gx_worker(built: Settings) -> None:
+    # each source's new rows went to the GX worker as ingest loaded them; every check
+    # collected the worker's verdict instead of validating in the build's process
+    log = built.build_log.read_text(encoding="utf-8")
+    with duckdb.connect(str(built.warehouse), read_only=True) as con:
+        checked = con.execute(
+            "select source, rows_checked from audit.quality_checks where rows_checked > 0"
+        ).fetchall()
+    assert {source for source, _ in checked} >= {"orders", "logistics", "ads", "traffic"}
+    for source, rows in checked:
+        assert f"gx_raw_{source} - {rows} row(s) validated by the GX worker" in log
+    assert "validating in this process" not in log
+    assert built.data_docs_index.exists()  # written by the worker once the checks were done
+    assert not (built.home / "gx" / "uncommitted" / "docs_stale").exists()

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.defs.resources import ShopSettings
 from pipelines.ingest import ingest_source
+from pipelines.lib import quality_worker
 from pipelines.lib.canonical import SPECS
 from pipelines.lib.settings import SOURCES
 from pipelines.lib.warehouse import connect, ensure_schemas
@@ -34,6 +35,8 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
             con.execute("set checkpoint_threshold = '256MB'")
             summary = ingest_source(con, settings, source)
             row_count = con.execute(f"select count(*) from raw.{source}").fetchone()[0]
+            # GX checks these rows in its own process while the next source loads
+            quality_worker.hand_over(con, settings.home, settings.build_log, source)
         for problem in summary.problems:
             context.log.error(problem)
         for note in summary.notes:

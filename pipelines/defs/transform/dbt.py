@@ -9,7 +9,7 @@ import psutil
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import ShopSettings
-from pipelines.lib import incremental
+from pipelines.lib import incremental, quality_worker
 from pipelines.lib.dbt_manifest import (
     dbt_build_args,
     dbt_project,
@@ -91,6 +91,8 @@ def shopkpi_dbt_models(
                 )
         started = incremental.build_started(con, plan)
     context.log.info(f"dbt build: {plan.mode} ({plan.reason})")
+    # the checks are done: the worker writes the Data Docs and exits before dbt needs memory
+    quality_worker.finish(settings.home)
     problem = wait_for_parse_ahead(settings)
     if problem:
         context.log.warning(problem)

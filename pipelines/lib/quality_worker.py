@@ -1,0 +1,204 @@
+"""Great Expectations beside the build, in a process of its own.
+
+GX costs seconds before it checks a row (3.5 s to import, about half a second to set up
+each suite and as much again to run one), and at a million lines validating a source's new
+rows takes about as long as loading them. So a build starts this worker early: it imports GX
+and sets up every suite on the other core while Dagster loads. Each ingest step hands it the
+rows it loaded (a Parquet file under SHOPKPI_HOME/gx/uncommitted/new_rows/) and goes on with
+the next source; the check step only collects the verdict. When the checks are done the
+worker rebuilds the Data Docs once and exits, before dbt starts, so its memory is not held
+beside dbt's.
+
+Where there is no worker (a check run on its own from the Dagster UI, or the worker failed)
+the check validates in its own process: the same suite, the same verdict.
+
+Protocol: one JSON object per line; the parent writes to the worker's stdin, the worker
+answers on its original stdout (GX's own prints go to stderr, the build log).
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import subprocess
+import sys
+import traceback
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+
+from pipelines.lib.quality import SuiteResult, last_passing_load, rows_to_check_sql
+from pipelines.lib.settings import SOURCES
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def new_rows_dir(home: Path) -> Path:
+    return home / "gx" / "uncommitted" / "new_rows"
+
+
+class QualityWorker:
+    """The parent's handle on one worker process, for one build of one home."""
+
+    def __init__(self, home: Path, log_path: Path) -> None:
+        self.home = home
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("a", encoding="utf-8") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pipelines.lib.quality_worker", str(home)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                cwd=PROJECT_ROOT,
+                text=True,
+            )
+        self.submitted: set[str] = set()
+        self.answers: dict[str, dict] = {}
+        self.failure: str | None = None  # why the worker can no longer answer
+
+    def _send(self, message: dict) -> bool:
+        if self.failure:
+            return False
+        try:
+            self.process.stdin.write(json.dumps(message) + "\n")
+            self.process.stdin.flush()
+            return True
+        except (BrokenPipeError, OSError, ValueError):
+            self.failure = f"the validation worker stopped (exit code {self.process.poll()})"
+            return False
+
+    def _wait_for(self, key: str) -> dict | None:
+        while key not in self.answers and not self.failure:
+            line = self.process.stdout.readline()
+            if not line:
+                self.failure = f"the validation worker stopped (exit code {self.process.wait()})"
+                break
+            answer = json.loads(line)
+            self.answers[answer["key"]] = answer
+        return self.answers.pop(key, None)
+
+    def submit(self, source: str, path: Path, after: int) -> None:
+        if self._send({"key": source, "validate": source, "path": str(path), "after": after}):
+            self.submitted.add(source)
+
+    def result(self, source: str, after: int) -> SuiteResult | None:
+        """The verdict on the rows handed over for `source`, or None when they were not
+        handed over after load `after` or the worker could not validate them (the caller
+        validates in its own process; `failure` says why)."""
+        if source not in self.submitted:
+            return None
+        self.submitted.discard(source)
+        answer = self._wait_for(source)
+        if answer is None or "error" in answer:
+            if answer:
+                self.failure = answer["error"]
+            return None
+        if answer["after"] != after:  # a check passed since: these are not the rows to check
+            return None
+        fields = answer["result"]
+        docs = fields.pop("docs_path")
+        return SuiteResult(**fields, docs_path=Path(docs) if docs else None)
+
+    def finish(self) -> None:
+        """Rebuild the Data Docs if a suite ran, then let the worker exit."""
+        if self._send({"key": "docs", "docs": True}):
+            self._wait_for("docs")
+        self.stop()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        for path in new_rows_dir(self.home).glob("*.parquet"):
+            path.unlink(missing_ok=True)
+
+
+_workers: dict[Path, QualityWorker] = {}
+
+
+def start(home: Path, log_path: Path) -> QualityWorker:
+    """The worker of this home's build, started if it is not running yet."""
+    home = home.resolve()
+    worker = _workers.get(home)
+    if worker is None or worker.process.poll() is not None:
+        worker = _workers[home] = QualityWorker(home, log_path)
+    return worker
+
+
+def hand_over(con: duckdb.DuckDBPyConnection, home: Path, log_path: Path, source: str) -> int:
+    """Write the rows of raw.<source> that its check must see to a Parquet file and queue
+    them with the home's worker (started if need be). Returns how many rows were handed
+    over; none: no file, no worker started."""
+    after = last_passing_load(con, source)
+    sql = rows_to_check_sql(source)
+    count = con.execute(f"select count(*) from ({sql})", [after]).fetchone()[0]
+    if count:
+        path = new_rows_dir(home) / f"{source}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(f"copy ({sql}) to '{path}' (format parquet)", [after])
+        start(home, log_path).submit(source, path, after)
+    return count
+
+
+def running(home: Path) -> QualityWorker | None:
+    return _workers.get(home.resolve())
+
+
+def finish(home: Path) -> None:
+    worker = _workers.pop(home.resolve(), None)
+    if worker:
+        worker.finish()
+
+
+def stop(home: Path) -> None:
+    worker = _workers.pop(home.resolve(), None)
+    if worker:
+        worker.stop()
+
+
+@atexit.register
+def _stop_all() -> None:
+    for home in list(_workers):
+        stop(home)
+
+
+def serve(home: Path) -> None:
+    """The worker's loop: set every suite up, then validate what arrives, one at a time."""
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # GX's prints must not reach the parent
+    import pyarrow.parquet as pq
+
+    from pipelines.lib.quality import CHUNK_ROWS, Suites, as_frame, docs_stale
+
+    suites = Suites(home)
+    for source in SOURCES:  # while the build is still loading Dagster and the exports
+        suites.checkpoint(source)
+    for line in sys.stdin:
+        message = json.loads(line)
+        answer: dict = {"key": message["key"]}
+        try:
+            if "validate" in message:
+                path = Path(message["path"])
+                batches = pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS)
+                chunks = (as_frame(batch) for batch in batches)
+                result = asdict(suites.validate(message["validate"], chunks))
+                path.unlink(missing_ok=True)
+                result["docs_path"] = str(result["docs_path"] or "")
+                answer |= {"result": result, "after": message["after"]}
+            elif "docs" in message and docs_stale(home):
+                suites.build_docs()
+        except Exception:  # the check falls back to validating in its own process
+            traceback.print_exc()
+            answer["error"] = traceback.format_exc(limit=1).strip().splitlines()[-1]
+        answers.write(json.dumps(answer) + "\n")
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]))

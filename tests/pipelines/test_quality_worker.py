@@ -1,0 +1,92 @@
+"""Great Expectations in its own process: the same verdict as in the build's process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.lib import quality_worker
+from pipelines.lib.quality import CHUNK_ROWS, as_frame, rows_to_check_sql, validate
+from pipelines.lib.warehouse import ensure_schemas
+
+ORDER = (
+    "insert into raw.orders (order_id, platform, customer_id, order_ts, status, sku, quantity, "
+    "unit_price, discount, currency, _load_id) values "
+    "('{id}', 'tmall', 'c1', timestamp '2025-03-02 01:00:00', '{status}', 'MUG-01', {qty}, "
+    "59.5, 0, 'CNY', {load})"
+)
+
+
+def warehouse(home: Path) -> duckdb.DuckDBPyConnection:
+    home.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    ensure_schemas(con)
+    return con
+
+
+def in_process(con: duckdb.DuckDBPyConnection, home: Path, source: str):
+    reader = con.execute(rows_to_check_sql(source), [0]).fetch_record_batch(CHUNK_ROWS)
+    return validate(home, source, (as_frame(b) for b in reader))
+
+
+def test_the_worker_gives_the_verdict_the_build_process_would(tmp_path) -> None:
+    home = tmp_path / "shop"
+    con = warehouse(home)
+    con.execute(ORDER.format(id="A1", status="paid", qty=2, load=1))
+    con.execute(ORDER.format(id="A2", status="lost", qty=-5, load=1))  # two broken rules
+    log = home / "logs" / "build.log"
+    assert quality_worker.hand_over(con, home, log, "orders") == 2
+    assert quality_worker.hand_over(con, home, log, "ads") == 0  # nothing loaded: not sent
+    worker = quality_worker.running(home)
+    assert worker is not None and worker.submitted == {"orders"}
+    try:
+        assert worker.result("ads", 0) is None  # never handed over: the check validates itself
+        from_worker = worker.result("orders", 0)
+    finally:
+        quality_worker.finish(home)
+    assert worker.process.returncode == 0
+    assert not list(quality_worker.new_rows_dir(home).glob("*.parquet"))  # hand-over cleaned
+    here = in_process(con, home, "orders")
+    assert from_worker is not None and not from_worker.success
+    assert (from_worker.success, from_worker.rows_checked, from_worker.evaluated) == (
+        here.success,
+        here.rows_checked,
+        here.evaluated,
+    )
+    assert from_worker.failed == here.failed
+    assert any(line.startswith("expect_column_values_to_be_in_set status") for line in here.failed)
+    assert any("expect_column_values_to_be_between quantity" in line for line in here.failed)
+
+
+def test_a_worker_that_died_leaves_the_check_to_the_build_process(tmp_path) -> None:
+    home = tmp_path / "shop"
+    con = warehouse(home)
+    con.execute(ORDER.format(id="A1", status="paid", qty=2, load=1))
+    log = home / "logs" / "build.log"
+    quality_worker.hand_over(con, home, log, "orders")
+    worker = quality_worker.running(home)
+    worker.process.kill()
+    worker.process.wait()
+    try:
+        assert worker.result("orders", 0) is None
+        assert "the validation worker stopped" in (worker.failure or "")
+    finally:
+        quality_worker.stop(home)
+    assert quality_worker.running(home) is None
+    assert in_process(con, home, "orders").success  # what the check then does itself
+
+
+def test_rows_checked_since_a_later_pass_are_not_taken_from_an_older_hand_over(
+    tmp_path,
+) -> None:
+    home = tmp_path / "shop"
+    con = warehouse(home)
+    con.execute(ORDER.format(id="A1", status="paid", qty=2, load=1))
+    quality_worker.hand_over(con, home, home / "build.log", "orders")
+    worker = quality_worker.running(home)
+    try:
+        # the check asks about the rows after load 1: the worker saw those after load 0
+        assert worker.result("orders", 1) is None
+    finally:
+        quality_worker.stop(home)
