@@ -104,6 +104,8 @@ MEMORY_LIMIT = "1GB"
 # loaded libraries, what ingest and the checks left: about 800 MB at ten million lines)
 # waits beside it: it gets less, so the two stay within 2 GB
 DBT_MEMORY_LIMIT = "700MB"
+# ingest's DuckDB runs while the Great Expectations worker validates the rows loaded before
+INGEST_MEMORY_LIMIT = "500MB"
 
 
 @contextmanager
