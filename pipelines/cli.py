@@ -110,8 +110,11 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
     from pipelines.lib import quality_worker
 
     # GX imports and sets up its suites on the other core while this process loads Dagster
-    # (the run's ingest steps hand it their rows; see pipelines/lib/quality_worker.py)
-    quality_worker.start(settings.home, settings.build_log)
+    # (the run's ingest steps hand it their rows; see pipelines/lib/quality_worker.py). No
+    # new files (FULL=1, new settings): nothing to validate, unless rows wait for a check
+    # since one failed, and then the first hand-over starts it.
+    if not inbox_is_empty(settings):
+        quality_worker.start(settings.home, settings.build_log)
     import dagster as dg
 
     from pipelines.definitions import defs

@@ -10,13 +10,7 @@ from pipelines.defs.resources import ShopSettings
 from pipelines.lib import quality_worker
 from pipelines.lib.canonical import SPECS, missing_export_note
 from pipelines.lib.publish import source_freshness
-from pipelines.lib.quality import (
-    CHUNK_ROWS,
-    as_frame,
-    last_passing_load,
-    rows_to_check_sql,
-    validate,
-)
+from pipelines.lib.quality import last_passing_load, validate_rows_after
 from pipelines.lib.settings import SOURCES
 from pipelines.lib.warehouse import connect, ensure_schemas
 
@@ -52,11 +46,7 @@ def build_quality_check(source: str) -> dg.AssetChecksDefinition:
             else:
                 if worker and worker.failure:
                     context.log.warning(f"validating in this process: {worker.failure}")
-                reader = con.execute(rows_to_check_sql(source), [last_ok]).fetch_record_batch(
-                    CHUNK_ROWS
-                )
-                chunks = (as_frame(batch) for batch in reader)
-                result = validate(settings.home, source, chunks)
+                result = validate_rows_after(con, settings.home, source, last_ok)
             con.execute(
                 "insert into audit.quality_checks values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [source, datetime.now(UTC).replace(tzinfo=None), newest, result.rows_checked,

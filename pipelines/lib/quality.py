@@ -123,6 +123,14 @@ def as_frame(batch: pa.RecordBatch) -> pd.DataFrame:
     return batch.to_pandas(date_as_object=False, types_mapper=_ARROW_STRINGS.get)
 
 
+def validate_rows_after(
+    con: duckdb.DuckDBPyConnection, home: Path, source: str, after: int
+) -> SuiteResult:
+    """The suite on the rows of raw.<source> loaded after load `after`, in this process."""
+    reader = con.execute(rows_to_check_sql(source), [after]).fetch_record_batch(CHUNK_ROWS)
+    return validate(home, source, (as_frame(batch) for batch in reader))
+
+
 def validate(home: Path, source: str, chunks: Iterable[pd.DataFrame]) -> SuiteResult:
     """Run the source's suite on raw rows, chunk by chunk, in this process. No rows: nothing
     to check (they were checked when they arrived), and GX is not even imported."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib import quality_worker
-from pipelines.lib.quality import CHUNK_ROWS, as_frame, rows_to_check_sql, validate
+from pipelines.lib.quality import validate_rows_after
 from pipelines.lib.warehouse import ensure_schemas
 
 ORDER = (
@@ -26,8 +26,7 @@ def warehouse(home: Path) -> duckdb.DuckDBPyConnection:
 
 
 def in_process(con: duckdb.DuckDBPyConnection, home: Path, source: str):
-    reader = con.execute(rows_to_check_sql(source), [0]).fetch_record_batch(CHUNK_ROWS)
-    return validate(home, source, (as_frame(b) for b in reader))
+    return validate_rows_after(con, home, source, 0)
 
 
 def test_the_worker_gives_the_verdict_the_build_process_would(tmp_path) -> None:
