@@ -52,9 +52,10 @@ def test_every_page_renders_in_chromium(app_url: str, tmp_path: Path) -> None:
         wait_for_server(page, f"{app_url}/_stcore/health")
         for name in PAGES:
             seconds = open_page(page, f"{app_url}/{name}")
-            text = page.inner_text("[data-testid='stMain']")
             for expected in SHOWS[name]:
-                assert expected in text, f"/{name} does not show {expected!r}"
+                # a download button is drawn a moment after the script's run is done
+                main = page.locator("[data-testid='stMain']")
+                playwright.expect(main).to_contain_text(expected, timeout=10_000)
             assert page.locator("[data-testid='stException']").count() == 0, name
             assert page.locator("[data-testid='stAlertContentError']").count() == 0, name
             page.wait_for_timeout(1000)  # let the charts draw for the picture
