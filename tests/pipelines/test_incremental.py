@@ -1,11 +1,13 @@
 """An incremental build gives, cell for cell, the marts a full rebuild gives from the same
 files; when it may not be trusted it rebuilds in full; the weekly check finds a difference.
 
-The shop: the hand-made shop and two more orders, then a second drop of files that
-re-exports old orders (a status change, a refund booked weeks later, a paid day moved, a
-day whose only order was cancelled), brings a customer's earlier order late (so another
-order is no longer their first), a new day of orders, traffic and shipments, and a
-re-exported traffic day and shipment.
+The shop: the hand-made shop, two more orders and a January shipment, then a second drop
+of files that re-exports old orders (a status change, a refund booked weeks later, a paid
+day moved, a day whose only order was cancelled, an order whose buyer is corrected to
+another), brings a customer's earlier order late (so another order is no longer their
+first), a new day of orders, traffic and shipments, a re-exported traffic day and
+shipment, shipments whose ship day moves to another month (January left empty), and a
+return in April of an order shipped out in March.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ ORDER_HEADER = (
     "order_id,line_id,platform,customer_id,order_ts,paid_ts,status,sku,quantity,unit_price,"
     "discount,refund_amount,currency,utm_source,utm_medium,utm_campaign,region,device"
 )
+SHIPMENT_HEADER = (
+    "shipment_id,order_id,carrier,warehouse,direction,ship_ts,promised_ts,delivered_ts,region,"
+    "weight_kg,cost,currency"
+)
 FIRST_DROP = {
     "orders/tmall_more.csv": [
         ORDER_HEADER,
@@ -39,6 +45,11 @@ FIRST_DROP = {
         "T2001,T2001-1,tmall,tb_f,2025-03-05 10:00:00,2025-03-05 10:01:00,paid,MUG-01,1,59.00,0,0,CNY,,,,浙江,无线端",
         # paid 03-06; the second drop says 03-07
         "T2002,T2002-1,tmall,tb_g,2025-03-06 10:00:00,2025-03-06 10:01:00,paid,TEA-01,2,45.00,0,0,CNY,,,,浙江,无线端",
+    ],
+    "logistics/shipments_january.csv": [
+        SHIPMENT_HEADER,
+        # the only shipment of January: the second drop moves it to March
+        "SH7,T1005,圆通速递,华东仓,outbound,2025-01-20 09:00:00,2025-01-22 09:00:00,,江苏,0.5,3.00,CNY",
     ],
 }
 SECOND_DROP = {
@@ -57,6 +68,11 @@ SECOND_DROP = {
         # a new day
         "T2004,T2004-1,tmall,tb_h,2025-03-10 10:00:00,2025-03-10 10:01:00,paid,MUG-01,3,59.00,0,0,CNY,,,,江苏,无线端",
     ],
+    "orders/shopify_reexport.csv": [
+        ORDER_HEADER,
+        # the buyer corrected: 9001 had two orders, now one; 9003 is a new customer
+        "#1003,#1003-1,shopify,9003,2025-03-02 06:59:00 -0800,2025-03-02 07:00:00 -0800,delivered,MUG-01,2,12.99,0,0,USD,,,,CA,mobile",
+    ],
     "traffic/tmall_traffic_more.csv": [
         "date,platform,channel,device,sessions,visitors,product_views,add_to_cart,checkouts,orders",
         "2025-03-10,tmall,直通车,无线端,70,60,40,6,2,1",
@@ -64,10 +80,15 @@ SECOND_DROP = {
         "2025-03-02,tmall,搜索流量,无线端,25,20,10,2,1,0",
     ],
     "logistics/shipments_more.csv": [
-        "shipment_id,order_id,carrier,warehouse,direction,ship_ts,promised_ts,delivered_ts,region,weight_kg,cost,currency",
+        SHIPMENT_HEADER,
         # re-exported with its final cost
         "SH1,T1001,中通快递,华东仓,outbound,2025-03-01 12:00:00,2025-03-04 12:00:00,2025-03-03 15:00:00,浙江,1.5,10.00,CNY",
         "SH5,T2004,顺丰速运,华东仓,outbound,2025-03-10 15:00:00,2025-03-12 15:00:00,,江苏,1.0,9.00,CNY",
+        # its ship day corrected: from March to February
+        "SH3,T1003,顺丰速运,华东仓,outbound,2025-02-27 09:00:00,2025-03-05 09:00:00,,浙江,0.6,7.00,CNY",
+        "SH7,T1005,圆通速递,华东仓,outbound,2025-03-04 09:00:00,2025-03-06 09:00:00,,江苏,0.5,3.00,CNY",
+        # T1001 (shipped out in March) comes back in April
+        "RT2,T1001,中通快递,华东仓,return,2025-04-02 10:00:00,,,浙江,1.5,8.00,CNY",
     ],
 }
 
@@ -190,6 +211,20 @@ def test_the_changes_reached_the_marts(shop) -> None:
     assert by_day["2025-03-01"]["refunds"] == pytest.approx(59 + 110)
     assert by_day["2025-03-01"]["new_customers"] == 1
     assert by_day["2025-02-20"]["new_customers"] == 1
+    customers = shop["incremental"]["marts.dim_customers"].filter(pl.col("platform") == "shopify")
+    orders_of = dict(customers.select("customer_id", "orders").iter_rows())
+    assert orders_of == {"9001": 1, "9002": 1, "9003": 1}, "the buyer moved"
+    months = shop["incremental"]["marts.logistics_performance"]
+    sf = months.filter(pl.col("carrier") == "顺丰速运")
+    by_month = {row["month"].isoformat(): row for row in sf.iter_rows(named=True)}
+    assert by_month["2025-02-01"]["shipments"] == 1, "SH3 moved to February"
+    assert by_month["2025-03-01"]["shipments"] == 1, "only SH5 left in March"
+    zto = months.filter((pl.col("carrier") == "中通快递") & (pl.col("region") == "浙江"))
+    by_month = {row["month"].isoformat(): row for row in zto.iter_rows(named=True)}
+    assert by_month["2025-03-01"]["orders_returned"] == 1, "T1001's April return"
+    assert by_month["2025-04-01"]["shipments"] == 0 and by_month["2025-04-01"]["shipping_cost"] == 8
+    yto = months.filter(pl.col("carrier") == "圆通速递")["month"].cast(pl.String).to_list()
+    assert yto == ["2025-03-01"], "January emptied: SH7 moved to March"
     sales = shop["incremental"]["intermediate.int_daily_sku_sales"]
     assert sales.filter(pl.col("sales_date").cast(pl.String) == "2025-03-05").height == 0
 

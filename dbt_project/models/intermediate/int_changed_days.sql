@@ -1,6 +1,8 @@
 -- The local days this build rewrote rows for, old and new, per daily model: the days
 -- fct_daily_kpis and int_daily_sku_sales compute again and replace whole, so a day whose
--- orders were all cancelled or moved keeps no stale row. A full build rewrites every day.
+-- orders were all cancelled or moved keeps no stale row; for the monthly
+-- logistics_performance, the first day of each month it computes again. A full build
+-- rewrites every day.
 with
 
 orders as (
@@ -13,6 +15,13 @@ orders as (
 order_lines as (
 
     select * from {{ ref('int_order_lines_converted') }}
+    where build_id = '{{ invocation_id }}'
+
+),
+
+shipments as (
+
+    select * from {{ ref('int_shipments_converted') }}
     where build_id = '{{ invocation_id }}'
 
 ),
@@ -42,6 +51,31 @@ sales_days as (
 
 ),
 
+-- orders whose revenue or returns count in the months they were shipped out in
+touched_orders as (
+
+    select order_id from orders
+    union
+    select order_id from shipments
+    union
+    select previous_order_id from shipments
+
+),
+
+logistics_days as (
+
+    select ship_date as changed_date from shipments
+    union
+    select previous_ship_date from shipments
+    union
+    select all_shipments.ship_date
+    from {{ ref('int_shipments_converted') }} as all_shipments
+    where
+        all_shipments.direction = 'outbound'
+        and all_shipments.order_id in (select touched_orders.order_id from touched_orders)
+
+),
+
 final as (
 
     select
@@ -55,7 +89,17 @@ final as (
         changed_date
     from sales_days
     where changed_date is not null
+    union all
+    select distinct
+        'logistics_performance' as for_model,
+        {{ month_start('changed_date') }} as changed_date
+    from logistics_days
+    where changed_date is not null
 
 )
 
 select * from final
+{% if flags.FULL_REFRESH %}
+    -- a full build rewrites every day: nothing reads these, and every row is new
+    where false
+{% endif %}

@@ -202,9 +202,9 @@ final as (
         sequenced.*,
         sequenced.customer_order_number = 1 as is_first_order,
         sequenced.net_revenue - sequenced.cogs - sequenced.logistics_cost as gross_profit,
-        -- the build that last changed the row, and the day the order counted on before it
-        -- (int_changed_days): another order of the same customer is rewritten too, but
-        -- changes no day unless its first-order flag moved
+        -- the build that last changed the row, and the day and buyer the order counted for
+        -- before it (int_changed_days, int_changed_customers): another order of the same
+        -- customer is rewritten too, but changes no day unless its first-order flag moved
         {% if is_incremental() %}
             case
                 when
@@ -215,10 +215,12 @@ final as (
                     then '{{ invocation_id }}'
                 else previous.build_id
             end as build_id,
-            previous.paid_date as previous_paid_date
+            previous.paid_date as previous_paid_date,
+            previous.customer_id as previous_customer_id
         {% else %}
             '{{ invocation_id }}' as build_id,
-            cast(null as date) as previous_paid_date
+            cast(null as date) as previous_paid_date,
+            cast(null as varchar) as previous_customer_id
         {% endif %}
     from sequenced
     {% if is_incremental() %}

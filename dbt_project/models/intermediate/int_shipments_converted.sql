@@ -45,13 +45,16 @@ converted as (
         fx.rate as fx_rate,
         {{ to_reporting('shipments.cost', 'fx.rate') }} as cost,
         shipments.load_id,
-        -- which build wrote the row, and the order it belonged to before: that order's
-        -- shipping cost is summed again (int_orders_summarised)
+        -- which build wrote the row, and the order and day it belonged to before: that
+        -- order's shipping cost is summed again (int_orders_summarised), that day's month
+        -- of logistics_performance computed again (int_changed_days)
         '{{ invocation_id }}' as build_id,
         {% if is_incremental() %}
-            previous.order_id as previous_order_id
+            previous.order_id as previous_order_id,
+            previous.ship_date as previous_ship_date
         {% else %}
-            cast(null as varchar) as previous_order_id
+            cast(null as varchar) as previous_order_id,
+            cast(null as date) as previous_ship_date
         {% endif %}
     from shipments
     left join fx

@@ -2,9 +2,15 @@
 -- row for every month from its first to the last month with orders, active or not.
 with
 
-orders as (
+customers as (
 
-    select * from {{ ref('int_customer_orders') }}
+    select * from {{ ref('int_customer_totals') }}
+
+),
+
+customer_months as (
+
+    select * from {{ ref('int_customer_months') }}
 
 ),
 
@@ -13,9 +19,8 @@ first_orders as (
     select
         platform,
         customer_id,
-        paid_month as cohort_month
-    from orders
-    where is_first_order
+        cohort_month
+    from customers
 
 ),
 
@@ -32,9 +37,9 @@ cohort_sizes as (
 bounds as (
 
     select
-        min(paid_date) as first_day,
-        max(paid_date) as last_day
-    from orders
+        min(first_order_date) as first_day,
+        max(last_order_date) as last_day
+    from customers
 
 ),
 
@@ -60,18 +65,6 @@ grid as (
     from cohort_sizes
     inner join months
         on cohort_sizes.cohort_month <= months.activity_month
-
-),
-
-customer_months as (
-
-    select
-        platform,
-        customer_id,
-        paid_month as activity_month,
-        sum(net_revenue) as net_revenue
-    from orders
-    group by platform, customer_id, paid_month
 
 ),
 

@@ -1,60 +1,28 @@
--- 90-day repurchase per first-order month (kpis.md, repurchase).
+-- 90-day repurchase per first-order month (kpis.md, repurchase). Whether a customer came
+-- back within 90 days of the first order is decided per customer in int_customer_totals.
 with
 
-orders as (
+customers as (
 
-    select * from {{ ref('int_customer_orders') }}
-
-),
-
-first_orders as (
-
-    select
-        platform,
-        customer_id,
-        paid_at as first_paid_at,
-        paid_date as first_paid_date,
-        paid_month as cohort_month
-    from orders
-    where is_first_order
-
-),
-
-repeat_buyers as (
-
-    select distinct
-        first_orders.platform,
-        first_orders.customer_id
-    from first_orders
-    inner join orders
-        on
-            first_orders.platform = orders.platform
-            and first_orders.customer_id = orders.customer_id
-            -- strictly after: a split checkout paid in the same second is no repurchase
-            and first_orders.first_paid_at < orders.paid_at
-            and orders.paid_at <= {{ dbt.dateadd('day', 90, 'first_orders.first_paid_at') }}
+    select * from {{ ref('int_customer_totals') }}
 
 ),
 
 data_end as (
 
-    select max(paid_date) as last_paid_date from orders
+    select max(last_order_date) as last_paid_date from customers
 
 ),
 
 per_cohort as (
 
     select
-        first_orders.cohort_month,
+        cohort_month,
         count(*) as new_customers,
-        count(repeat_buyers.customer_id) as repurchased_90d,
-        max(first_orders.first_paid_date) as last_first_order_date
-    from first_orders
-    left join repeat_buyers
-        on
-            first_orders.platform = repeat_buyers.platform
-            and first_orders.customer_id = repeat_buyers.customer_id
-    group by first_orders.cohort_month
+        count(case when repurchased_90d then 1 end) as repurchased_90d,
+        max(first_order_date) as last_first_order_date
+    from customers
+    group by cohort_month
 
 ),
 

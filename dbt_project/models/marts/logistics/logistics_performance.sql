@@ -1,6 +1,18 @@
 -- Delivery cost and service per ship month, carrier and region (kpis.md,
 -- logistics_performance). Each shipment counts in the month of its own local ship day;
 -- revenue and returns are those of the orders shipped out in the group.
+-- Incremental: a build computes again, whole, each month it changed (int_changed_days:
+-- shipments it rewrote, and the months its rewritten orders were shipped out in).
+-- depends_on: {{ ref('int_changed_days') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed_days('month') }}",
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 shipments as (
@@ -22,6 +34,7 @@ grouped as (
         {{ month_start('ship_date') }} as ship_month,
         direction = 'outbound' as is_outbound
     from shipments
+    where {{ only_changed_days(month_start('ship_date')) }}
 
 ),
 

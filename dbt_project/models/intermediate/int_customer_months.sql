@@ -1,0 +1,36 @@
+-- One row per customer (platform + customer_id) and month they paid valid orders in, with
+-- those orders' net revenue: the activity customer_cohorts counts.
+-- Incremental: a build computes again, whole, each customer it changed
+-- (int_changed_customers).
+-- depends_on: {{ ref('int_changed_customers') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed_customers() }}",
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+orders as (
+
+    select * from {{ ref('int_customer_orders') }}
+    where {{ only_changed_customers('int_customer_orders') }}
+
+),
+
+final as (
+
+    select
+        platform,
+        customer_id,
+        paid_month as activity_month,
+        sum(net_revenue) as net_revenue
+    from orders
+    group by platform, customer_id, paid_month
+
+)
+
+select * from final

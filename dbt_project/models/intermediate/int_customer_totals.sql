@@ -1,0 +1,63 @@
+-- One row per customer (platform + customer_id) of int_customer_orders: first and last
+-- paid day, valid orders, money, and whether they ordered again within 90 days of their
+-- first order. dim_customers, repurchase and customer_cohorts read these few million rows
+-- instead of every order again.
+-- Incremental: a build computes again, whole, each customer it changed
+-- (int_changed_customers); a customer with no valid order left keeps no row.
+-- depends_on: {{ ref('int_changed_customers') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed_customers() }}",
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+orders as (
+
+    select * from {{ ref('int_customer_orders') }}
+    where {{ only_changed_customers('int_customer_orders') }}
+
+),
+
+with_first as (
+
+    select
+        *,
+        -- the first order's: the earliest paid (int_orders_summarised, is_first_order)
+        min(paid_at) over (partition by platform, customer_id) as first_paid_at
+    from orders
+
+),
+
+final as (
+
+    select
+        platform,
+        customer_id,
+        min(first_paid_at) as first_paid_at,
+        min(paid_date) as first_order_date,
+        {{ month_start('min(paid_date)') }} as cohort_month,
+        max(paid_date) as last_order_date,
+        count(*) as orders,
+        -- a customer's sums fit 18 digits; DECIMAL(38), what sum() gives, is stored as a
+        -- 128-bit integer that reads back from the file about 30 times slower
+        cast(sum(net_revenue) as decimal(18, 4)) as net_revenue,
+        -- NULL only when every order's is (sum() skips NULLs): dim_customers' gross profit
+        cast(sum(cogs) as decimal(18, 4)) as cogs,
+        cast(sum(logistics_cost) as decimal(18, 4)) as logistics_cost,
+        -- kpis.md, repurchase: another valid order paid strictly after the first (a split
+        -- checkout paid in the same second is no repurchase) and at most 90 days after it
+        bool_or(
+            paid_at > first_paid_at
+            and paid_at <= {{ dbt.dateadd('day', 90, 'first_paid_at') }}
+        ) as repurchased_90d
+    from with_first
+    group by platform, customer_id
+
+)
+
+select * from final
