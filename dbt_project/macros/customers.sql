@@ -4,25 +4,18 @@
 {% macro delete_changed_customers() -%}
     {% if is_incremental() %}
         delete from {{ this }}
-        where exists (
-            select 1 from {{ ref('int_changed_customers') }} as changed
-            where
-                changed.platform = {{ this }}.platform
-                and changed.customer_id = {{ this }}.customer_id
+        where (platform, customer_id) in (
+            select platform, customer_id from {{ ref('int_changed_customers') }}
         )
     {% endif %}
 {%- endmacro %}
 
-{#- The rows of `relation` (aliased as itself) whose customer this build rewrites, as a
-    filter; nothing to filter on a full build. -#}
-{% macro only_changed_customers(relation) -%}
+{#- The orders of the customers this build rewrites, as a filter on int_orders_summarised
+    or a model of its rows: all of each customer's orders (int_orders_summarised rewrites
+    them together); nothing to filter on a full build. -#}
+{% macro only_changed_customers() -%}
     {% if is_incremental() %}
-        exists (
-            select 1 from {{ ref('int_changed_customers') }} as changed
-            where
-                changed.platform = {{ relation }}.platform
-                and changed.customer_id = {{ relation }}.customer_id
-        )
+        customer_build_id = '{{ invocation_id }}'
     {% else %}
         true
     {% endif %}

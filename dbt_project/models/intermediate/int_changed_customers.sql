@@ -1,7 +1,8 @@
 -- The customers (platform + customer_id) whose orders this build rewrote, and the buyer an
 -- order had before it was re-exported to another: int_customer_totals and
--- int_customer_months compute these again and replace them whole, so a customer with no
--- valid order left keeps no row. A view: only an incremental build reads it.
+-- int_customer_months remove these and append them computed again from their orders
+-- (customer_build_id), so a customer with no valid order left keeps no row. A view: only
+-- an incremental build reads it.
 {{ config(materialized='view') }}
 
 with
@@ -9,7 +10,7 @@ with
 orders as (
 
     select * from {{ ref('int_orders_summarised') }}
-    where build_id = '{{ invocation_id }}'
+    where customer_build_id = '{{ invocation_id }}'
 
 ),
 

@@ -1,5 +1,6 @@
 -- One row per customer (platform + customer_id) and month they paid valid orders in, with
--- those orders' net revenue: the activity customer_cohorts counts.
+-- those orders' net revenue and the customer's cohort (the month of the first order): the
+-- activity customer_cohorts counts.
 -- Incremental: a build computes again, whole, each customer it changed
 -- (int_changed_customers).
 -- depends_on: {{ ref('int_changed_customers') }}
@@ -17,7 +18,7 @@ with
 orders as (
 
     select * from {{ ref('int_customer_orders') }}
-    where {{ only_changed_customers('int_customer_orders') }}
+    where {{ only_changed_customers() }}
 
 ),
 
@@ -26,6 +27,7 @@ final as (
     select
         platform,
         customer_id,
+        min(paid_month) over (partition by platform, customer_id) as cohort_month,
         paid_month as activity_month,
         sum(net_revenue) as net_revenue
     from orders

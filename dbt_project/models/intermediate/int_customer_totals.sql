@@ -19,7 +19,7 @@ with
 orders as (
 
     select * from {{ ref('int_customer_orders') }}
-    where {{ only_changed_customers('int_customer_orders') }}
+    where {{ only_changed_customers() }}
 
 ),
 

@@ -216,12 +216,15 @@ final as (
                 else previous.build_id
             end as build_id,
             previous.paid_date as previous_paid_date,
-            previous.customer_id as previous_customer_id
+            previous.customer_id as previous_customer_id,
         {% else %}
             '{{ invocation_id }}' as build_id,
             cast(null as date) as previous_paid_date,
-            cast(null as varchar) as previous_customer_id
+            cast(null as varchar) as previous_customer_id,
         {% endif %}
+        -- the build that last rewrote every order of the customer: the per-customer
+        -- models read these rows (appended together, so a scan skips the rest)
+        '{{ invocation_id }}' as customer_build_id
     from sequenced
     {% if is_incremental() %}
         left join {{ this }} as previous

@@ -2,25 +2,9 @@
 -- row for every month from its first to the last month with orders, active or not.
 with
 
-customers as (
-
-    select * from {{ ref('int_customer_totals') }}
-
-),
-
 customer_months as (
 
     select * from {{ ref('int_customer_months') }}
-
-),
-
-first_orders as (
-
-    select
-        platform,
-        customer_id,
-        cohort_month
-    from customers
 
 ),
 
@@ -29,7 +13,9 @@ cohort_sizes as (
     select
         cohort_month,
         count(*) as cohort_customers
-    from first_orders
+    from customer_months
+    -- each customer has one row in the month of the first order
+    where activity_month = cohort_month
     group by cohort_month
 
 ),
@@ -37,9 +23,9 @@ cohort_sizes as (
 bounds as (
 
     select
-        min(first_order_date) as first_day,
-        max(last_order_date) as last_day
-    from customers
+        min(activity_month) as first_day,
+        max(activity_month) as last_day
+    from customer_months
 
 ),
 
@@ -71,16 +57,12 @@ grid as (
 activity as (
 
     select
-        first_orders.cohort_month,
-        customer_months.activity_month,
+        cohort_month,
+        activity_month,
         count(*) as active_customers,
-        sum(customer_months.net_revenue) as cohort_revenue
+        sum(net_revenue) as cohort_revenue
     from customer_months
-    inner join first_orders
-        on
-            customer_months.platform = first_orders.platform
-            and customer_months.customer_id = first_orders.customer_id
-    group by first_orders.cohort_month, customer_months.activity_month
+    group by cohort_month, activity_month
 
 ),
 

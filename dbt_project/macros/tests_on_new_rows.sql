@@ -1,0 +1,34 @@
+{#- An incremental build tests what it touched. A data test whose `where` config uses one
+    of these placeholders tests, on an incremental build, the rows that `where` selects;
+    on a full build (--full-refresh: the first, the asked-for and the weekly ones) the
+    whole table, as every other test always does.
+
+    __relation__        the tested model
+    __this_build__      this build's id, as incremental models stamp their rows (build_id)
+    __last_built_load__ the last load the previous finished build read (staging load_id)
+
+    e.g. where: "(platform, order_id) in (select platform, order_id from __relation__
+    where customer_build_id = __this_build__)": each key this build wrote is unique in the
+    whole table. dbt's own hook for a dynamic `where` (get_where_subquery). -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set placeholders = ['__relation__', '__this_build__', '__last_built_load__'] -%}
+    {%- set on_touched_rows = placeholders | select('in', where) | list | length > 0 -%}
+    {%- if on_touched_rows and flags.FULL_REFRESH -%}
+        {%- do return(relation) -%}
+    {%- elif where -%}
+        {%- set where = where
+            | replace('__relation__', relation | string)
+            | replace('__this_build__', "'" ~ invocation_id ~ "'")
+            | replace(
+                '__last_built_load__',
+                '(select max(through_load_id) from audit.transform_builds where succeeded)'
+            ) -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
