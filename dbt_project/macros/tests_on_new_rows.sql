@@ -11,7 +11,7 @@
     where customer_build_id = __this_build__)": each key this build wrote is unique in the
     whole table. dbt's own hook for a dynamic `where` (get_where_subquery). -#}
 {% macro get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
+    {%- set where = config.get('where') or '' -%}
     {%- set placeholders = ['__relation__', '__this_build__', '__last_built_load__'] -%}
     {%- set on_touched_rows = placeholders | select('in', where) | list | length > 0 -%}
     {%- if on_touched_rows and flags.FULL_REFRESH -%}
