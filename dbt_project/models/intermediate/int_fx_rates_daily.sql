@@ -37,42 +37,44 @@ targets as (
 
 ),
 
--- every day money is booked on (or stock is valued on) needs a rate
-booked_days as (
+-- every day money is booked on (or stock is valued on) needs a rate: each source's first
+-- and last day (a local day only grows with the UTC time: the bounds of the times are
+-- converted, not every row's)
+booked_bounds as (
 
     select
-        order_date as booked_date,
-        currency
+        {{ local_date('min(ordered_at)') }} as first_day,
+        {{ local_date('max(ordered_at)') }} as last_day
     from order_lines
     union all
     select
-        paid_date,
-        currency
+        {{ local_date('min(paid_at)') }} as first_day,
+        {{ local_date('max(paid_at)') }} as last_day
     from order_lines
     union all
     select
-        spend_date,
-        currency
+        min(spend_date) as first_day,
+        max(spend_date) as last_day
     from ad_spend
     union all
     select
-        ship_date,
-        currency
+        {{ local_date('min(shipped_at)') }} as first_day,
+        {{ local_date('max(shipped_at)') }} as last_day
     from shipments
     union all
     select
-        snapshot_date,
-        null as currency
+        min(snapshot_date) as first_day,
+        max(snapshot_date) as last_day
     from inventory_snapshots
     union all
     select
-        target_month,
-        currency
+        min(target_month) as first_day,
+        max(target_month) as last_day
     from targets
     union all
     select
-        rate_date,
-        currency
+        min(rate_date) as first_day,
+        max(rate_date) as last_day
     from rates
 
 ),
@@ -80,9 +82,23 @@ booked_days as (
 bounds as (
 
     select
-        min(booked_date) as first_day,
-        max(booked_date) as last_day
-    from booked_days
+        min(first_day) as first_day,
+        max(last_day) as last_day
+    from booked_bounds
+
+),
+
+booked_currencies as (
+
+    select currency from order_lines
+    union
+    select currency from ad_spend
+    union
+    select currency from shipments
+    union
+    select currency from targets
+    union
+    select currency from rates
 
 ),
 
@@ -94,7 +110,7 @@ days as (
 
 currencies as (
 
-    select distinct currency from booked_days
+    select currency from booked_currencies
     where currency is not null
     union
     select '{{ var("reporting_currency") }}'

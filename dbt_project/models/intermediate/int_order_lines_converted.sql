@@ -42,11 +42,13 @@ order_lines as (
 
     select * from {{ ref('stg_shop__order_lines') }}
     {% if is_incremental() %}
-        where exists (
-            select 1 from changed_orders
-            where
-                changed_orders.platform = stg_shop__order_lines.platform
-                and changed_orders.order_id = stg_shop__order_lines.order_id
+        -- a tuple `in`, not `exists`: DuckDB then reads only the key columns of the rows
+        -- it skips (ten million lines: seconds against tens of seconds)
+        where (platform, order_id) in (
+            select
+                changed_orders.platform,
+                changed_orders.order_id
+            from changed_orders
         )
     {% endif %}
 

@@ -94,11 +94,12 @@ order_lines as (
 
     select * from {{ ref('int_order_lines_converted') }}
     {% if is_incremental() %}
-        where exists (
-            select 1 from batch_orders
-            where
-                batch_orders.platform = int_order_lines_converted.platform
-                and batch_orders.order_id = int_order_lines_converted.order_id
+        -- a tuple `in` (int_order_lines_converted says why)
+        where (platform, order_id) in (
+            select
+                batch_orders.platform,
+                batch_orders.order_id
+            from batch_orders
         )
     {% endif %}
 
