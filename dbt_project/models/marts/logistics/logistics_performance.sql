@@ -40,8 +40,10 @@ grouped as (
 
 returned_orders as (
 
+    -- every return, whatever month it came back in; read from the model itself, not the
+    -- shipments CTE, so that DuckDB does not materialise all shipments for two readers
     select distinct order_id
-    from shipments
+    from {{ ref('int_shipments_converted') }}
     where direction = 'return'
 
 ),
