@@ -1,7 +1,7 @@
 -- One row per customer (platform + customer_id) of int_customer_orders: first and last
 -- paid day, valid orders, money, and whether they ordered again within 90 days of their
--- first order. dim_customers, repurchase and customer_cohorts read these few million rows
--- instead of every order again.
+-- first order. dim_customers and repurchase read these few million rows instead of every
+-- order again.
 -- Incremental: a build computes again, whole, each customer it changed
 -- (int_changed_customers); a customer with no valid order left keeps no row.
 -- depends_on: {{ ref('int_changed_customers') }}
