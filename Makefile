@@ -88,9 +88,7 @@ screenshot: setup browser-deps ## screenshot every page of the current SHOPKPI_H
 	status=$$?; kill $$pid; exit $$status
 
 bench-pages: setup browser-deps ## time every page in Chromium on the current SHOPKPI_HOME (make run first)
-	@$(PY) -m dashboards.server --server.address 127.0.0.1 --server.port 8597 --server.headless true \
-	  >/dev/null 2>&1 & pid=$$!; $(PY) -m tests.e2e.browser http://127.0.0.1:8597 $$(mktemp -d); \
-	status=$$?; kill $$pid; exit $$status
+	$(PY) -m tests.e2e.bench_pages
 
 clean: ## remove the venv and build output (keeps data/)
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

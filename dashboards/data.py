@@ -1,9 +1,11 @@
 """Read-only loaders of the published marts. All the dashboards' SQL lives here.
 
-The dashboards never open the warehouse the pipeline writes: they open
-published/shopkpi.duckdb (swapped in atomically after each good build) read-only, with
-external access off, for the length of one query. Queries take parameters, never text
-pasted from a widget. Results are cached per file version (its mtime).
+The dashboards never open the warehouse the pipeline writes: they read
+published/shopkpi.duckdb, which each good build writes under another name and moves into
+place (os.replace). One read-only handle per published file, external access off: opening
+the file costs more than most queries. A new publish is a new file with a new mtime: the
+handle of the old one is let go (the old file lives on until it closes). Queries take
+parameters, never text pasted from a widget. Results are cached per file version.
 """
 
 from __future__ import annotations
@@ -28,12 +30,31 @@ def published_version() -> int | None:
     return path.stat().st_mtime_ns if path.exists() else None
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _published(path: str, version: int) -> duckdb.DuckDBPyConnection:
+    """The published file attached read-only to a private in-memory database: DuckDB's
+    connect() would hand back the instance it already has for this path, the replaced file."""
+    del version  # part of the cache key only
+    con = duckdb.connect()
+    quoted = path.replace("'", "''")
+    con.execute(f"attach '{quoted}' as published (read_only)")
+    # then no file or network access from any query; the setting cannot be changed back
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con
+
+
+def read(path: str, version: int, sql: str, params: tuple = ()) -> pl.DataFrame:
+    """One query on the published file of this version, uncached."""
+    # a cursor per query: pages run in threads of their own
+    with _published(path, version).cursor() as con:
+        con.execute("use published")
+        return con.execute(sql, list(params)).pl()
+
+
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
 def _query(path: str, version: int, sql: str, params: tuple) -> pl.DataFrame:
-    del version  # part of the cache key only
-    config = {"enable_external_access": False}
-    with duckdb.connect(path, read_only=True, config=config) as con:
-        return con.execute(sql, list(params)).pl()
+    return read(path, version, sql, params)
 
 
 def query(sql: str, params: tuple = ()) -> pl.DataFrame | None:

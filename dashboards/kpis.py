@@ -12,6 +12,7 @@ over a period or group the user chooses:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import duckdb
@@ -78,9 +79,17 @@ def derive_sql(sql: str, docs: dict[str, dict[str, str]], names: list[str]) -> s
     return sql
 
 
+@functools.cache
+def _roll_up_database() -> duckdb.DuckDBPyConnection:
+    """One in-memory database with the macro for every roll-up of the process."""
+    con = duckdb.connect()
+    con.execute(SAFE_RATIO_MACRO)
+    return con
+
+
 def _run(rows: pl.DataFrame, sql: str) -> pl.DataFrame:
-    with duckdb.connect() as con:
-        con.execute(SAFE_RATIO_MACRO)
+    # a cursor per call (pages run in threads of their own): its registered rows are its own
+    with _roll_up_database().cursor() as con:
         con.register("mart_rows", rows.to_arrow())
         result = con.execute(sql).pl()
     # DuckDB sums integers as 128-bit (a decimal with no places here): back to 64-bit

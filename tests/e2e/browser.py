@@ -82,34 +82,45 @@ def switch_to(page: Page, name: str, title: str, timeout_ms: int = 30_000) -> fl
     return time.perf_counter() - start
 
 
-def shoot_pages(base_url: str, out_dir: Path, pages=PAGES) -> dict[str, tuple[float, ...]]:
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def time_pages(page: Page, base_url: str, out_dir: Path, pages=PAGES) -> dict[str, tuple]:
     """Every page: seconds to load its address on a first and a second visit, and to
     switch to it from the sidebar once the app is open; a PNG of each."""
     timings, titles = {}, {}
     out_dir.mkdir(parents=True, exist_ok=True)
+    wait_for_server(page, f"{base_url}/_stcore/health")
+    for name in pages:
+        first = open_page(page, f"{base_url}/{name}")
+        again = open_page(page, f"{base_url}/{name}")
+        titles[name] = page.inner_text("h1").strip()
+        timings[name] = (first, again)
+        page.wait_for_timeout(1500)  # charts draw after the script finishes
+        page.screenshot(path=str(out_dir / f"{name}.png"))
+    # in-app moves: from the last page round the sidebar twice, each page reached from
+    # the one before it; the second round counts
+    for _ in range(2):
+        for name in pages:
+            switched = switch_to(page, name, titles[name])
+            timings[name] = (*timings[name][:2], switched)
+    return timings
+
+
+def shoot_pages(base_url: str, out_dir: Path, pages=PAGES) -> dict[str, tuple[float, ...]]:
+    """time_pages in a new browser (an empty profile)."""
     with sync_playwright() as pw:
         browser = launch(pw)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        wait_for_server(page, f"{base_url}/_stcore/health")
-        for name in pages:
-            first = open_page(page, f"{base_url}/{name}")
-            again = open_page(page, f"{base_url}/{name}")
-            titles[name] = page.inner_text("h1").strip()
-            timings[name] = (first, again)
-            page.wait_for_timeout(1500)  # charts draw after the script finishes
-            page.screenshot(path=str(out_dir / f"{name}.png"))
-        # in-app moves: from the last page round the sidebar twice, each page reached from
-        # the one before it; the second round counts
-        for _ in range(2):
-            for name in pages:
-                switched = switch_to(page, name, titles[name])
-                timings[name] = (*timings[name][:2], switched)
+        timings = time_pages(browser.new_page(viewport=VIEWPORT), base_url, out_dir, pages)
         browser.close()
     return timings
 
 
-if __name__ == "__main__":
-    results = shoot_pages(sys.argv[1].rstrip("/"), Path(sys.argv[2]))
+def print_timings(timings: dict[str, tuple]) -> None:
     print(f"{'page':<12} {'first visit':>12} {'again':>8} {'from sidebar':>13}")
-    for name, (first, again, switched) in results.items():
+    for name, (first, again, switched) in timings.items():
         print(f"{name:<12} {first:>11.2f}s {again:>7.2f}s {switched:>12.2f}s")
+
+
+if __name__ == "__main__":
+    print_timings(shoot_pages(sys.argv[1].rstrip("/"), Path(sys.argv[2])))

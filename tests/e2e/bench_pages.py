@@ -1,0 +1,83 @@
+"""`make bench-pages`: every page's load time in headless Chromium on SHOPKPI_HOME's publish.
+
+    python -m tests.e2e.bench_pages [--port 8597]
+
+As a user meets the dashboards after `make run` restarts them, with two servers one after
+the other and one browser profile:
+1. a first server, opened once by a browser that never saw the dashboards: the view that
+   also fetches and compiles Streamlit's JavaScript (which the browser then keeps: Streamlit
+   serves it as immutable for a year), printed on its own;
+2. a new server, and the same browser: each page's address opened twice (the first is the
+   page's first view; the overview's is the first view after the server started), then
+   round the sidebar twice, the second round counting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.e2e.browser import (
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    chromium_path,
+    open_page,
+    print_timings,
+    time_pages,
+    wait_for_server,
+)
+
+
+def start_server(port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "dashboards.server", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.e2e.bench_pages")
+    parser.add_argument("--port", type=int, default=8597)
+    args = parser.parse_args(argv)
+    base_url = f"http://127.0.0.1:{args.port}"
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        # a persistent profile: its HTTP cache outlives the first browser
+        profile = str(Path(tmp) / "profile")
+        for server_number in (1, 2):
+            server = start_server(args.port)
+            browser = pw.chromium.launch_persistent_context(
+                profile, executable_path=chromium_path(), args=CHROMIUM_ARGS, viewport=VIEWPORT
+            )
+            try:
+                page = browser.new_page()
+                if server_number == 1:
+                    wait_for_server(page, f"{base_url}/_stcore/health")
+                    never_seen = open_page(page, f"{base_url}/overview")
+                else:
+                    timings = time_pages(page, base_url, Path(tmp) / "png")
+            finally:
+                browser.close()
+                stop_server(server)
+    print(
+        f"/overview in a browser that never saw the dashboards (fetches Streamlit's "
+        f"JavaScript): {never_seen:.2f}s"
+    )
+    print("a new server, the same browser:")
+    print_timings(timings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
