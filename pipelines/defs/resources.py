@@ -69,13 +69,18 @@ class ShopSettings(dg.ConfigurableResource):
 
 
 class ShopDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt resource, without its `dbt --version` subprocess (2 s a build):
-    our dbt is the dbt-core installed in this venv (uv.lock), so its version is the
-    package's."""
+    """dagster-dbt's dbt resource, without the two things it does in this process before
+    each dbt command (2 s each a build)."""
 
     @cached_property
     def _cli_version(self) -> version.Version:
+        # not `dbt --version` in a subprocess: our dbt is the dbt-core of this venv (uv.lock)
         return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        # no adapter loaded with all of dbt's macros: dagster-dbt uses it only to fetch column
+        # metadata and row counts, which these assets do not ask for
+        return None
 
 
 defs = dg.Definitions(

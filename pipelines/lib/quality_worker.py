@@ -19,6 +19,7 @@ answers on its original stdout (GX's own prints go to stderr, the build log).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import subprocess
@@ -65,6 +66,7 @@ class QualityWorker:
         self.submitted: set[str] = set()
         self.answers: dict[str, dict] = {}
         self.failure: str | None = None  # why the worker can no longer answer
+        self.docs_asked = False
 
     def _send(self, message: dict) -> bool:
         if self.failure:
@@ -109,9 +111,17 @@ class QualityWorker:
         docs = fields.pop("docs_path")
         return SuiteResult(**fields, docs_path=Path(docs) if docs else None)
 
-    def finish(self) -> None:
-        """Rebuild the Data Docs if a suite ran, then let the worker exit."""
+    def ask_to_finish(self) -> None:
+        """Ask for the Data Docs (rebuilt if a suite ran) and say nothing more will come:
+        the worker writes them and exits while the build goes on."""
         if self._send({"key": "docs", "docs": True}):
+            self.docs_asked = True
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+
+    def finish(self) -> None:
+        """Wait for the Data Docs, if asked for, then for the worker's exit."""
+        if self.docs_asked:
             self._wait_for("docs")
         self.stop()
 
@@ -161,6 +171,12 @@ def hand_over(con: duckdb.DuckDBPyConnection, home: Path, log_path: Path, source
 
 def running(home: Path) -> QualityWorker | None:
     return _workers.get(home.resolve())
+
+
+def ask_to_finish(home: Path) -> None:
+    worker = _workers.get(home.resolve())
+    if worker:
+        worker.ask_to_finish()
 
 
 def finish(home: Path) -> None:

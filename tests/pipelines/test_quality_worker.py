@@ -8,6 +8,7 @@ import duckdb
 
 from pipelines.lib import quality_worker
 from pipelines.lib.quality import validate_rows_after
+from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse import ensure_schemas
 
 ORDER = (
@@ -42,9 +43,13 @@ def test_the_worker_gives_the_verdict_the_build_process_would(tmp_path) -> None:
     try:
         assert worker.result("ads", 0) is None  # never handed over: the check validates itself
         from_worker = worker.result("orders", 0)
+        # as the dbt step does: ask for the Data Docs, go on, collect the worker later
+        quality_worker.ask_to_finish(home)
+        assert worker.process.wait(timeout=120) == 0  # wrote them and exited by itself
+        assert Settings(home=home).data_docs_index.exists()
     finally:
         quality_worker.finish(home)
-    assert worker.process.returncode == 0
+    assert worker.process.returncode == 0 and worker.failure is None
     assert not list(quality_worker.new_rows_dir(home).glob("*.parquet"))  # hand-over cleaned
     here = in_process(con, home, "orders")
     assert from_worker is not None and not from_worker.success

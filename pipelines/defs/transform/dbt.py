@@ -91,8 +91,9 @@ def shopkpi_dbt_models(
                 )
         started = incremental.build_started(con, plan)
     context.log.info(f"dbt build: {plan.mode} ({plan.reason})")
-    # the checks are done: the worker writes the Data Docs and exits before dbt needs memory
-    quality_worker.finish(settings.home)
+    # the checks are done: the worker writes the Data Docs and exits while dbt starts
+    # (seconds of imports and parsing, before it needs memory)
+    quality_worker.ask_to_finish(settings.home)
     problem = wait_for_parse_ahead(settings)
     if problem:
         context.log.warning(problem)
@@ -115,6 +116,7 @@ def shopkpi_dbt_models(
         # one target folder per home: the next build reuses dbt's partial parse
         target_path=home_target_dir(settings),
     ).stream()
+    quality_worker.finish(settings.home)
     with connect(settings.warehouse) as con:
         incremental.build_finished(con, started)
         for result in incremental.compare_with_full(con, kept):
