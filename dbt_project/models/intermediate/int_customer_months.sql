@@ -4,6 +4,9 @@
 -- Incremental: a build computes again, whole, each customer it changed
 -- (int_changed_customers).
 -- depends_on: {{ ref('int_changed_customers') }}
+-- After int_customer_totals, never beside it: on a full build each groups every customer,
+-- and the two at once ran out of DuckDB's memory limit at ten million order lines.
+-- depends_on: {{ ref('int_customer_totals') }}
 {{
     config(
         materialized='incremental',
