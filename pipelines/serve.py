@@ -29,12 +29,17 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
+def dashboards_command(port: int) -> list[str]:
+    """The Streamlit server of the dashboards on 127.0.0.1 (also `make bench-pages`')."""
+    return [sys.executable, "-m", "dashboards.server",
+            "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--server.headless", "true"]  # fmt: skip
+
+
 def commands(dashboards_port: int, dagster_port: int) -> list[list[str]]:
     bin_dir = Path(sys.executable).parent
     return [
-        [sys.executable, "-m", "dashboards.server",
-         "--server.address", "127.0.0.1", "--server.port", str(dashboards_port),
-         "--server.headless", "true"],
+        dashboards_command(dashboards_port),
         [str(bin_dir / "dagster"), "dev", "-m", "pipelines.definitions",
          "-h", "127.0.0.1", "-p", str(dagster_port)],
     ]  # fmt: skip

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from pipelines.serve import dashboards_command
 from tests.e2e.browser import (
     CHROMIUM_ARGS,
     VIEWPORT,
@@ -35,11 +36,8 @@ from tests.e2e.browser import (
 
 def start_server(port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "dashboards.server", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        dashboards_command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -103,20 +103,22 @@ def shopkpi_dbt_models(
         f"before dbt starts this process holds {holds / 1e6:.0f} MB "
         f"(handed back {released / 1e6:.0f} MB)"
     )
-    yield from dbt.cli(
-        [
-            "build",
-            *(["--full-refresh"] if plan.full else []),
-            # the profile of this run's home (the resource's default reads SHOPKPI_HOME)
-            *dbt_build_args(settings),
-            "--exclude-resource-type",
-            "unit_test",
-        ],
-        context=context,
-        # one target folder per home: the next build reuses dbt's partial parse
-        target_path=home_target_dir(settings),
-    ).stream()
-    quality_worker.finish(settings.home)
+    try:
+        yield from dbt.cli(
+            [
+                "build",
+                *(["--full-refresh"] if plan.full else []),
+                # the profile of this run's home (the resource's default reads SHOPKPI_HOME)
+                *dbt_build_args(settings),
+                "--exclude-resource-type",
+                "unit_test",
+            ],
+            context=context,
+            # one target folder per home: the next build reuses dbt's partial parse
+            target_path=home_target_dir(settings),
+        ).stream()
+    finally:  # also when dbt failed: the worker has its Data Docs written by now
+        quality_worker.finish(settings.home)
     with connect(settings.warehouse) as con:
         incremental.build_finished(con, started)
         for result in incremental.compare_with_full(con, kept):
