@@ -14,6 +14,7 @@ from pipelines.lib.dbt_manifest import (
     dbt_build_args,
     dbt_project,
     ensure_manifest,
+    home_for_dbt,
     home_target_dir,
     wait_for_parse_ahead,
 )
@@ -104,19 +105,21 @@ def shopkpi_dbt_models(
         f"(handed back {released / 1e6:.0f} MB)"
     )
     try:
-        yield from dbt.cli(
-            [
-                "build",
-                *(["--full-refresh"] if plan.full else []),
-                # the profile of this run's home (the resource's default reads SHOPKPI_HOME)
-                *dbt_build_args(settings),
-                "--exclude-resource-type",
-                "unit_test",
-            ],
-            context=context,
-            # one target folder per home: the next build reuses dbt's partial parse
-            target_path=home_target_dir(settings),
-        ).stream()
+        with home_for_dbt(settings):  # the build profile's ~/warehouse.duckdb
+            invocation = dbt.cli(
+                [
+                    "build",
+                    *(["--full-refresh"] if plan.full else []),
+                    # the build profile and this shop's settings (the same in every build)
+                    *dbt_build_args(settings),
+                    "--exclude-resource-type",
+                    "unit_test",
+                ],
+                context=context,
+                # one target folder per home: the next build reuses dbt's partial parse
+                target_path=home_target_dir(settings),
+            )
+        yield from invocation.stream()
     finally:  # also when dbt failed: the worker has its Data Docs written by now
         quality_worker.finish(settings.home)
     with connect(settings.warehouse) as con:
