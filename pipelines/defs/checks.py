@@ -12,7 +12,7 @@ from pipelines.lib.canonical import SPECS, missing_export_note
 from pipelines.lib.publish import source_freshness
 from pipelines.lib.quality import last_passing_load, validate_rows_after
 from pipelines.lib.settings import SOURCES
-from pipelines.lib.warehouse import connect, ensure_schemas
+from pipelines.lib.warehouse import connect, ensure_schemas, keep_open
 
 
 def build_quality_check(source: str) -> dg.AssetChecksDefinition:
@@ -31,6 +31,7 @@ def build_quality_check(source: str) -> dg.AssetChecksDefinition:
     ) -> dg.AssetCheckResult:
         settings = shop.get()
         worker = quality_worker.running(settings.home)
+        keep_open(settings.warehouse)  # as ingest left it, until dbt starts
         with connect(settings.warehouse) as con:
             ensure_schemas(con)
             last_ok = last_passing_load(con, source)
@@ -86,6 +87,7 @@ def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
     )
     def freshness_check(shop: ShopSettings) -> dg.AssetCheckResult:
         settings = shop.get()
+        keep_open(settings.warehouse)
         with connect(settings.warehouse) as con:
             ensure_schemas(con)
             row = source_freshness(con).filter(pl.col("source") == source).row(0, named=True)

@@ -16,6 +16,7 @@ from pydantic import PrivateAttr
 from pipelines.lib import quality_worker
 from pipelines.lib.dbt_manifest import dbt_project
 from pipelines.lib.settings import Settings
+from pipelines.lib.warehouse import let_go
 
 
 class ShopSettings(dg.ConfigurableResource):
@@ -56,6 +57,7 @@ class ShopSettings(dg.ConfigurableResource):
                 yield self
             finally:  # a run that stopped at a check leaves its validation worker behind
                 quality_worker.stop(self._settings.home)
+                let_go(self._settings.warehouse)  # and the warehouse its steps kept open
 
     def get(self) -> Settings:
         if self._settings is None:  # invoked directly (a test), not in a run

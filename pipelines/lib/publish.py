@@ -21,6 +21,7 @@ import polars as pl
 
 from pipelines.lib.canonical import SPECS
 from pipelines.lib.settings import REPO_ROOT, Settings
+from pipelines.lib.warehouse import let_go
 
 COPIED_SCHEMAS = ("marts", "audit")
 
@@ -135,6 +136,7 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
     counts: dict[str, int] = {}
     built_at = datetime.now(UTC).replace(tzinfo=None)
     docs = column_docs(manifest)
+    let_go(settings.warehouse)  # opened below without the build's memory limit
     try:
         with duckdb.connect(str(settings.warehouse)) as con:
             fingerprint = content_fingerprint(con, docs, settings)

@@ -7,7 +7,7 @@ from pipelines.ingest import ingest_source
 from pipelines.lib import quality_worker
 from pipelines.lib.canonical import SPECS
 from pipelines.lib.settings import SOURCES
-from pipelines.lib.warehouse import INGEST_MEMORY_LIMIT, connect, ensure_schemas
+from pipelines.lib.warehouse import INGEST_MEMORY_LIMIT, connect, ensure_schemas, keep_open
 
 
 def build_ingest_asset(source: str) -> dg.AssetsDefinition:
@@ -28,6 +28,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
     )
     def ingest(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
         settings = shop.get()
+        keep_open(settings.warehouse)  # until dbt starts (the dbt step lets go)
         with connect(settings.warehouse) as con:
             ensure_schemas(con)
             # one load per file, each its own transaction: DuckDB's default would write a

@@ -18,7 +18,7 @@ from pipelines.lib.dbt_manifest import (
     home_target_dir,
     wait_for_parse_ahead,
 )
-from pipelines.lib.warehouse import connect, ensure_schemas
+from pipelines.lib.warehouse import connect, ensure_schemas, let_go
 from pipelines.lib.workers import return_freed_memory
 
 
@@ -91,6 +91,7 @@ def shopkpi_dbt_models(
                     con, dbt_marts(json.loads(ensure_manifest().read_text()))
                 )
         started = incremental.build_started(con, plan)
+    let_go(settings.warehouse)  # what ingest and the checks kept open: dbt writes it now
     context.log.info(f"dbt build: {plan.mode} ({plan.reason})")
     # the checks are done: the worker writes the Data Docs and exits while dbt starts
     # (seconds of imports and parsing, before it needs memory)
