@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import gc
 import shutil
 import sys
 import tempfile
@@ -129,6 +130,9 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
     with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
         keep_event_log_connections(instance)  # ~400 events a build: 7 s -> 2 s
         job = defs().resolve_job_def("daily_build")
+        if not gc.isenabled():  # `make pipeline`'s own process: see main()
+            gc.freeze()
+            gc.enable()
         settings.build_log.parent.mkdir(parents=True, exist_ok=True)
         # dbt's own output goes to the build log too: the console gets one line per step
         with (
@@ -213,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         settings.ensure_dirs()
         demo_if_empty(settings)
     else:
+        # this process lives for one build: what it imports and loads (Dagster, dbt-core
+        # through dagster-dbt, the definitions) stays to the end, and the collector's full
+        # passes over it while it loads took about 0.9 s of a small shop's build. Collection
+        # resumes, with that heap frozen out of it, once the job is loaded (_build_locked).
+        gc.disable()
         return build(settings, full=args.full)
     return 0
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import json
 import os
 import subprocess
@@ -208,6 +209,9 @@ def serve(home: Path) -> None:
     suites = Suites(home)
     for source in SOURCES:  # while the build is still loading Dagster and the exports
         suites.checkpoint(source)
+    if not gc.isenabled():  # as the build's process does: GX's heap out of the full passes
+        gc.freeze()
+        gc.enable()
     for line in sys.stdin:
         message = json.loads(line)
         answer: dict = {"key": message["key"]}
@@ -231,4 +235,5 @@ def serve(home: Path) -> None:
 
 
 if __name__ == "__main__":
+    gc.disable()  # while GX imports and the suites are set up: all of it lives to the end
     serve(Path(sys.argv[1]))
