@@ -52,7 +52,7 @@ run: demo ## set up, build the demo shop, serve dashboards (:8501) and Dagster (
 	$(PY) -m pipelines.serve --dashboards-port $(DASH_PORT) --dagster-port $(DAGSTER_PORT)
 
 test: setup browser-deps ## run the whole test suite (installs headless Chromium if missing)
-	$(VENV)/bin/pytest -m "not slow" -n 2
+	$(VENV)/bin/pytest -m "not slow" -n 2 --durations=15
 
 test-slow: setup ## the opt-in slow tier
 	$(VENV)/bin/pytest -m slow

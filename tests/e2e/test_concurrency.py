@@ -32,7 +32,9 @@ def read_forever(path: Path, stop: threading.Event, seen: list, errors: list) ->
             seen.append((built_at, rows.item(), tables.item()))
         except Exception as err:  # any error is a failure of the publish contract
             errors.append(repr(err))
-        time.sleep(0.01)
+        # twenty reads a second each: many reads per publish, and most of a core left to
+        # the build they read beside
+        time.sleep(0.05)
 
 
 def builds_while_reading(tmp_path: Path, builds: int) -> None:
