@@ -32,7 +32,7 @@ final as (
         customer_id,
         min(paid_month) over (partition by platform, customer_id) as cohort_month,
         paid_month as activity_month,
-        sum(net_revenue) as net_revenue
+        {{ stored_money('sum(net_revenue)') }} as net_revenue
     from orders
     group by platform, customer_id, paid_month
 

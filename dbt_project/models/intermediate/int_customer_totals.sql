@@ -43,12 +43,10 @@ final as (
         {{ month_start('min(paid_date)') }} as cohort_month,
         max(paid_date) as last_order_date,
         count(*) as orders,
-        -- a customer's sums fit 18 digits; DECIMAL(38), what sum() gives, is stored as a
-        -- 128-bit integer that reads back from the file about 30 times slower
-        cast(sum(net_revenue) as decimal(18, 4)) as net_revenue,
+        {{ stored_money('sum(net_revenue)') }} as net_revenue,
         -- NULL only when every order's is (sum() skips NULLs): dim_customers' gross profit
-        cast(sum(cogs) as decimal(18, 4)) as cogs,
-        cast(sum(logistics_cost) as decimal(18, 4)) as logistics_cost,
+        {{ stored_money('sum(cogs)') }} as cogs,
+        {{ stored_money('sum(logistics_cost)') }} as logistics_cost,
         -- kpis.md, repurchase: another valid order paid strictly after the first (a split
         -- checkout paid in the same second is no repurchase) and at most 90 days after it
         bool_or(

@@ -27,8 +27,8 @@ final as (
         platform,
         sku,
         max(category) as category,
-        sum(quantity) as units,
-        sum(net_revenue) as net_revenue
+        {{ stored_count('sum(quantity)') }} as units,
+        {{ stored_money('sum(net_revenue)') }} as net_revenue
     from order_lines
     where is_valid
     group by paid_date, platform, sku

@@ -46,8 +46,8 @@ per_day as (
     select
         snapshot_date,
         sku,
-        sum(on_hand_qty) as on_hand_qty,
-        sum(inventory_value) as inventory_value
+        {{ stored_count('sum(on_hand_qty)') }} as on_hand_qty,
+        {{ stored_money('sum(inventory_value)') }} as inventory_value
     from valued
     group by snapshot_date, sku
 

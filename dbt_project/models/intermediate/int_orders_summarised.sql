@@ -124,7 +124,7 @@ shipping_per_order as (
 
     select
         order_id,
-        sum(cost) as logistics_cost,
+        {{ stored_money('sum(cost)') }} as logistics_cost,
         count(*) as shipments
     from shipments
     group by order_id
@@ -141,19 +141,19 @@ orders as (
         min(case when is_valid then paid_at end) as paid_at,
         bool_or(is_valid) as is_valid,
         min(utm_campaign) as utm_campaign,
-        sum(case when is_valid then quantity else 0 end) as units,
-        sum(case when is_valid then gross_sales else 0 end) as gross_sales,
-        sum(case when is_valid then discounts else 0 end) as discounts,
-        sum(case when is_valid then refunds else 0 end) as refunds,
+        {{ stored_count('sum(case when is_valid then quantity else 0 end)') }} as units,
+        {{ stored_money('sum(case when is_valid then gross_sales else 0 end)') }} as gross_sales,
+        {{ stored_money('sum(case when is_valid then discounts else 0 end)') }} as discounts,
+        {{ stored_money('sum(case when is_valid then refunds else 0 end)') }} as refunds,
         -- cost of goods of the lines whose unit cost is known; NULL when none of them is
-        case
+        {{ stored_money("case
             when not bool_or(is_valid) then 0
             when bool_or(is_valid and has_unit_cost)
                 then sum(case when is_valid and has_unit_cost then cogs else 0 end)
-        end as cogs,
-        sum(
+        end") }} as cogs,
+        {{ stored_money("sum(
             case when is_valid and has_unit_cost then gross_sales - discounts - refunds else 0 end
-        ) as net_revenue_with_cost
+        )") }} as net_revenue_with_cost
     from order_lines
     group by platform, order_id
 
@@ -165,15 +165,16 @@ with_shipping as (
         orders.*,
         {{ local_date('orders.paid_at') }} as paid_date,
         {{ month_start(local_date('orders.paid_at')) }} as paid_month,
-        orders.gross_sales - orders.discounts - orders.refunds as net_revenue,
+        {{ stored_money('orders.gross_sales - orders.discounts - orders.refunds') }}
+            as net_revenue,
         -- the platform adapters' placeholder for a buyer the export does not name
         -- (pipelines/adapters/base.py, PLACEHOLDER_CUSTOMER_PREFIX)
         coalesce(orders.customer_id like 'anonymous:%', false) as is_placeholder_customer,
         -- no logistics export at all: the cost is unknown, not 0
-        case
+        {{ stored_money("case
             when sources_present.has_logistics
                 then coalesce(shipping_per_order.logistics_cost, 0)
-        end as logistics_cost
+        end") }} as logistics_cost
     from orders
     cross join sources_present
     left join shipping_per_order
@@ -202,7 +203,8 @@ final as (
     select
         sequenced.*,
         sequenced.customer_order_number = 1 as is_first_order,
-        sequenced.net_revenue - sequenced.cogs - sequenced.logistics_cost as gross_profit,
+        {{ stored_money('sequenced.net_revenue - sequenced.cogs - sequenced.logistics_cost') }}
+            as gross_profit,
         -- the build that last changed the row, and the day and buyer the order counted for
         -- before it (int_changed_days, int_changed_customers): another order of the same
         -- customer is rewritten too, but changes no day unless its first-order flag moved

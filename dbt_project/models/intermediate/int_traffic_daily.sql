@@ -36,8 +36,8 @@ final as (
     select
         traffic_date,
         platform,
-        sum(sessions) as sessions,
-        sum(visitors) as visitors,
+        {{ stored_count('sum(sessions)') }} as sessions,
+        {{ stored_count('sum(visitors)') }} as visitors,
         max(load_id) as load_id,
         -- which build wrote the row (int_changed_days)
         '{{ invocation_id }}' as build_id
