@@ -1,11 +1,11 @@
 """Load the files waiting in `inbox/<source>/` into `raw.<source>`.
 
-One file is one transaction: its good rows replace rows with the same natural key
-(the most recently loaded file wins), its bad rows go to `audit.quarantine`, and
-`audit.file_loads` gets a row that reconciles rows_read = rows_loaded + rows_quarantined.
-Only after the commit does the file move to `archive/`, so a crash mid-load leaves the
-file in the inbox and the warehouse as it was; on the rerun a committed file is
-recognised by its sha256 and only moved.
+Files load in order, a batch of them per transaction: a file's good rows replace rows
+with the same natural key (the most recently loaded file wins), its bad rows go to
+`audit.quarantine`, and `audit.file_loads` gets a row that reconciles rows_read =
+rows_loaded + rows_quarantined. Only after the commit do the files move to `archive/`, so a
+crash mid-load leaves them in the inbox and the warehouse as it was; on the rerun a
+committed file is recognised by its sha256 and only moved.
 
 The ingest layer sits above the platform adapters and the base helpers of pipelines/lib:
 files (the inbox), audit (what became of each file and row), convert (adapters, parsing),
@@ -14,13 +14,12 @@ pairs (formats that load with a partner file), load (the transactions, the archi
 
 from pipelines.ingest.audit import FileOutcome, IngestSummary
 from pipelines.ingest.files import pending_files
-from pipelines.ingest.load import ingest_source, load_files, reread_archive
+from pipelines.ingest.load import ingest_source, reread_archive
 
 __all__ = [
     "FileOutcome",
     "IngestSummary",
     "ingest_source",
-    "load_files",
     "pending_files",
     "reread_archive",
 ]

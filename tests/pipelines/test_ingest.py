@@ -70,6 +70,43 @@ def test_a_re_export_replaces_rows_by_natural_key(home: Settings) -> None:
     ]
 
 
+@pytest.mark.parametrize("batch_loads", [1, 2, 16])
+def test_files_dropped_together_load_as_one_after_another(
+    home: Settings, monkeypatch, batch_loads: int
+) -> None:
+    """Loads commit in batches; within a batch as across them the later file wins per
+    natural key, and the same bytes twice load once."""
+    import os
+
+    from pipelines.ingest import load as loader
+
+    monkeypatch.setattr(loader, "BATCH_LOADS", batch_loads)
+    line = "{},tmall,c1,2025-03-01 10:00:00,2025-03-01 10:01:00,{},S1,{},10,0,CNY\n"
+    files = [
+        ("a.csv", HEADER + line.format("A1", "paid", 1) + line.format("A2", "paid", 1)),
+        ("b.csv", HEADER + line.format("A1", "shipped", 2)),
+        ("c.csv", HEADER + line.format("A3", "paid", 3)),
+        ("c-copy.csv", HEADER + line.format("A3", "paid", 3)),  # the same bytes
+        ("d.csv", HEADER + line.format("A1", "delivered", 4) + line.format("A3", "refunded", 3)),
+    ]
+    for index, (name, text) in enumerate(files):
+        drop(home, name, text)
+        path = home.inbox_for("orders") / name
+        os.utime(path, ns=(10**18 + index, 10**18 + index))  # oldest first: a.csv .. d.csv
+    summary = load(home)
+    assert sorted((f.file_name, f.status) for f in summary.files) == [
+        ("a.csv", "loaded"), ("b.csv", "loaded"), ("c-copy.csv", "skipped"),
+        ("c.csv", "loaded"), ("d.csv", "loaded"),
+    ]  # fmt: skip
+    assert rows(home, "select order_id, status, quantity, _file_name from raw.orders "
+                "order by order_id") == [
+        ("A1", "delivered", 4, "d.csv"), ("A2", "paid", 1, "a.csv"), ("A3", "refunded", 3, "d.csv"),
+    ]  # fmt: skip
+    assert rows(home, "select count(distinct load_id), count(*) from audit.file_loads") == [(5, 5)]
+    assert not list(home.inbox_for("orders").iterdir())
+    assert len(list((home.archive / "orders").rglob("*.csv"))) == 5
+
+
 def test_bad_rows_go_to_quarantine_and_the_rest_loads(home: Settings) -> None:
     drop(home, "mixed.csv", HEADER
          + "A1,tmall,c1,2025-03-01 10:00:00,,pending,S1,1,10,0,CNY\n"

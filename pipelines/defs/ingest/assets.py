@@ -31,7 +31,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
         keep_open(settings.warehouse)  # until dbt starts (the dbt step lets go)
         with connect(settings.warehouse) as con:
             ensure_schemas(con)
-            # one load per file, each its own transaction: DuckDB's default would write a
+            # loads commit in batches, many per build: DuckDB's default would write a
             # checkpoint after every 16 MB of them (at a million lines, 6 s of the orders')
             con.execute("set checkpoint_threshold = '256MB'")
             # the GX worker validates beside ingest: DuckDB's cache of raw.* pages gives way
