@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,7 +54,7 @@ class PendingLoad:
     load_id: int
     loaded_at: datetime
     files: list[InboxFile]
-    reads: list[ReadResult]
+    formats: list[tuple[str, str | None]]  # each file's format and encoding
     parsed: Parsed
 
     @property
@@ -201,7 +201,11 @@ def prepare_load(
                     r.format, r.encoding)
             for file, r in zip(files, reads, strict=True)
         ]  # fmt: skip
-    return PendingLoad(load_id, loaded_at, files, reads, parsed)
+    # a batch holds only what it writes: the text read and converted is let go (24 files
+    # of the ten-million-line shop loaded alone: a peak of 1,185 MB with it, 922 MB
+    # without, 905 MB committing one file at a time)
+    parsed = replace(parsed, converted=replace(parsed.converted, frame=pl.DataFrame()))
+    return PendingLoad(load_id, loaded_at, files, [(r.format, r.encoding) for r in reads], parsed)
 
 
 def commit_loads(
@@ -215,11 +219,11 @@ def commit_loads(
         store(con, source, [(load.parsed, load.load_id, load.loaded_at) for load in batch])
         for load in batch:
             day = load.loaded_at.strftime("%Y-%m-%d")
-            for file, r, outcome in zip(load.files, load.reads, load.parsed.outcomes,
-                                        strict=True):  # fmt: skip
+            for file, (fmt, encoding), outcome in zip(load.files, load.formats,
+                                                      load.parsed.outcomes, strict=True):  # fmt: skip
                 target = free_name(settings.archive / source / day, file.name, file.sha)
                 moves.append((file.path, target))
-                record_file(con, load.load_id, source, file.sha, r.format, r.encoding, outcome,
+                record_file(con, load.load_id, source, file.sha, fmt, encoding, outcome,
                              load.loaded_at, str(target), settings.read_with())  # fmt: skip
         con.execute("commit")
     except Exception:
