@@ -41,9 +41,14 @@ def key_sql(spec: SourceSpec, alias: str) -> list[str]:
 
 # Loads commit together in batches: a commit costs about 50 ms and each delete of
 # re-exported keys scans raw.<source> (a million order lines in 96 files: 4.7 s of
-# commits and 4.7 s of deletes one file at a time). Bounded so that the parsed rows held
-# stay small, and a build killed mid-load redoes at most one batch.
-BATCH_ROWS = 250_000
+# commits and 4.7 s of deletes one file at a time). A batch closes at 40 MB of files (about
+# 140,000 order lines, more than a DuckDB row group of 122,880 rows, which DuckDB then
+# writes compressed straight into the file instead of into its log first), and is
+# committed before a file would take it past 48 MB: a file of the ten-million-line shop
+# (29 MB) is never held while the next is parsed (three at a time took that build over
+# 2 GB). A build killed mid-load redoes one batch.
+BATCH_BYTES = 40_000_000
+BATCH_MAX_BYTES = 48_000_000
 BATCH_LOADS = 16
 
 
@@ -355,17 +360,22 @@ def ingest_source(con: duckdb.DuckDBPyConnection, settings: Settings, source: st
     summary.files.extend(route_inbox_root(con, settings, source))
     groups, waiting = group_files(source, pending_files(settings, source))
     batch: list[PendingLoad] = []
+    batch_bytes = 0
     for group in groups:
+        size = sum(path.lstat().st_size for path in group)  # a link: its own size
+        if batch and batch_bytes + size > BATCH_MAX_BYTES:
+            summary.files.extend(commit_loads(con, settings, source, batch))
+            batch, batch_bytes = [], 0
         pending = {file.sha: load.load_id for load in batch for file in load.files}
         prepared = prepare_load(con, settings, source, group, pending)
         if isinstance(prepared, list):
             summary.files.extend(prepared)
             continue
         batch.append(prepared)
-        if (len(batch) >= BATCH_LOADS
-                or sum(load.parsed.good.height for load in batch) >= BATCH_ROWS):  # fmt: skip
+        batch_bytes += size
+        if len(batch) >= BATCH_LOADS or batch_bytes >= BATCH_BYTES:
             summary.files.extend(commit_loads(con, settings, source, batch))
-            batch = []
+            batch, batch_bytes = [], 0
     if batch:
         summary.files.extend(commit_loads(con, settings, source, batch))
     for path, adapter in waiting:
