@@ -17,9 +17,7 @@ with
 
 changed_orders as (
 
-    select distinct
-        platform,
-        order_id
+    select distinct order_id
     from {{ ref('stg_shop__order_lines') }}
     where load_id > (select coalesce(max(load_id), -1) from {{ this }})
 
@@ -42,14 +40,12 @@ order_lines as (
 
     select * from {{ ref('stg_shop__order_lines') }}
     {% if is_incremental() %}
-        -- a tuple `in`, not `exists`: DuckDB then reads only the key columns of the rows
-        -- it skips (ten million lines: seconds against tens of seconds)
-        where (platform, order_id) in (
-            select
-                changed_orders.platform,
-                changed_orders.order_id
-            from changed_orders
-        )
+        -- by order_id alone: DuckDB then filters while it reads, before the staging view
+        -- converts each line's times to local days (ten million lines: 1.5 s; by
+        -- (platform, order_id), tuple `in` or `exists`, it converted every line first:
+        -- 8-9 s). An order of another platform with the same id is rewritten too, as
+        -- it was: every line is computed on its own.
+        where order_id in (select changed_orders.order_id from changed_orders)
     {% endif %}
 
 ),
