@@ -62,10 +62,6 @@ class PendingLoad:
     formats: list[tuple[str, str | None]]  # each file's format and encoding
     parsed: Parsed
 
-    @property
-    def main_name(self) -> str:
-        return self.parsed.converted.main_file or self.parsed.outcomes[0].file_name
-
 
 def write_rows(
     con: duckdb.DuckDBPyConnection,
@@ -281,19 +277,11 @@ def reread_archive(con: duckdb.DuckDBPyConnection, settings: Settings, source: s
                 f"(select unnest(?::bigint[]))",
                 [source, ids],
             )
-        store(
-            con,
-            source,
-            [
-                (load, load_id, loaded_at)
-                for load_id, loaded_at, _, load in loads
-                if not isinstance(load, str)
-            ],
-        )
-        for load_id, _, files, load in loads:
+        for load_id, loaded_at, files, load in loads:
             if isinstance(load, str):  # no longer readable: its rows stay out, and why
                 outcomes = [FileOutcome(f.name, "rejected", message=load) for f in files]
-            else:
+            else:  # one load at a time: a whole history in one frame would double its memory
+                store(con, source, [(load, load_id, loaded_at)])
                 outcomes = load.outcomes
             for outcome in outcomes:
                 con.execute(
