@@ -7,6 +7,7 @@ dropped silently: every input row is in exactly one of the two frames.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -17,9 +18,13 @@ from pipelines.lib.readers import READ_PROBLEM, FileRejected
 ROW = "_row_number"  # 1 = the first data row below the header
 REASON = "_reason"
 
+# whole seconds before fractions: polars reads a format without %.f on a fast path (a
+# fifth of the time), and a column of whole seconds ties, so the fast one is tried first
 _NAIVE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M:%S%.f",
     "%Y/%m/%d %H:%M",
     "%Y-%m-%d",
@@ -33,6 +38,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 _AS_WRITTEN_FORMATS = (
     ("%Y-%m-%dT%H:%M:%S%.f%#z", True),
     ("%Y-%m-%d %H:%M:%S%.f%#z", True),
+    ("%Y-%m-%dT%H:%M:%S", False),
     ("%Y-%m-%dT%H:%M:%S%.f", False),
 )
 
@@ -96,11 +102,18 @@ def _iso_text(col: pl.Expr) -> pl.Expr:
 def _formats_by_sample(text: pl.Series, formats: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """The formats, those that read most of a sample first: an export writes one format,
     and a format that fails on every row costs a pass over the column."""
-    sample = text.drop_nulls().head(200)
-    hits = {
-        fmt: sample.str.to_datetime(fmt, strict=False, time_unit="us").count() for fmt, _ in formats
-    }
-    return sorted(formats, key=lambda f: -hits[f[0]])  # stable: ties keep the given order
+    sample = text.drop_nulls().head(200).to_frame("t")
+    counts = sample.select(
+        _to_datetime(pl.col("t"), fmt).count().alias(str(index))
+        for index, (fmt, _) in enumerate(formats)
+    ).row(0)  # one query: a query costs more than reading 200 values
+    order = sorted(range(len(formats)), key=lambda i: -counts[i])  # stable: ties keep order
+    return [formats[i] for i in order]
+
+
+def _to_datetime(text: pl.Expr, fmt: str) -> pl.Expr:
+    # no cache: order times are nearly all distinct, and caching them costs more than it saves
+    return text.str.to_datetime(fmt, strict=False, time_unit="us", cache=False)
 
 
 def _local_to_utc(naive: pl.Expr, timezone: str) -> pl.Expr:
@@ -132,65 +145,68 @@ def _dst_flag(name: str) -> str:
 
 # what `_read_as` gives per row read: its index, naive UTC value, and the DST flag
 _STAMP_SCHEMA = {"i": pl.Int64, "value": pl.Datetime("us"), "dst": pl.Boolean}
+_KNOWN_FORMATS = [(f, True) for f in _AWARE_FORMATS] + [(f, False) for f in _NAIVE_FORMATS]
+
+
+def _as_utc(read: pl.DataFrame, aware: bool, timezone: str) -> pl.DataFrame:
+    """Values read by one format ("v") -> naive UTC ("value") and whether the local time
+    is one the clock skipped or repeated ("dst"), in place of "v"."""
+    v = pl.col("v")
+    if aware:
+        utc = v.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return read.with_columns(utc.alias("value"), pl.lit(False).alias("dst")).drop("v")
+    strict = v.dt.replace_time_zone(timezone, ambiguous="null", non_existent="null")
+    utc = strict.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    out = read.with_columns(utc.alias("value"), (strict.is_null() & v.is_not_null()).alias("dst"))
+    if out["dst"].any():  # rare: only then the reading of skipped and repeated times
+        fallback = _local_to_utc(v, timezone)
+        out = out.with_columns(
+            pl.when(pl.col("dst")).then(fallback).otherwise(pl.col("value")).alias("value")
+        )
+    return out.drop("v")
 
 
 def _read_as(tried: pl.DataFrame, aware: bool, timezone: str) -> pl.DataFrame:
-    """Rows read by one format ("v") -> i, naive UTC value, and whether the local time is
-    one the clock skipped or repeated."""
-    if aware:
-        utc = pl.col("v").dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        dst = pl.lit(False)
-    else:
-        utc = _local_to_utc(pl.col("v"), timezone)
-        strict = pl.col("v").dt.replace_time_zone(timezone, ambiguous="null", non_existent="null")
-        dst = strict.is_null()
-    read = tried.filter(pl.col("v").is_not_null())
-    return read.select("i", utc.alias("value"), dst.alias("dst")).cast(_STAMP_SCHEMA)
+    """The rows one format read ("v" not null) -> i, naive UTC value, and the DST flag."""
+    read = tried.filter(pl.col("v").is_not_null()).select("i", "v")
+    return _as_utc(read, aware, timezone).cast(_STAMP_SCHEMA)
 
 
 def _parse_timestamps(text: pl.Series, column: Column, timezone: str) -> pl.DataFrame:
     """A timestamp column's text -> naive UTC (NULL where unreadable), and whether the
     text named a local time the clock skipped or repeated.
 
-    Fast: a column one format reads as written is parsed once; otherwise it is made ISO
-    and each known format is tried only on the rows no earlier format read (a format
+    Fast: the format that reads most of a sample is tried on the text as written, and
+    when it reads every value that is all. Otherwise the rows it did not read are made
+    ISO and each known format is tried only on the rows no earlier format read (a format
     that fails makes polars parse value by value)."""
-    rows = pl.DataFrame({"i": pl.int_range(text.len(), eager=True), "t": text})
+    rows = text.alias("t").to_frame()
     if column.date_means_end_of_day:
         bare_date = pl.col("t").str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
         rows = rows.with_columns(
             pl.when(bare_date).then(pl.col("t") + " 23:59:59.999999").otherwise(pl.col("t"))
         )
-    pending = rows.drop_nulls("t")
-    known = [(f, True) for f in _AWARE_FORMATS] + [(f, False) for f in _NAIVE_FORMATS]
-    parts = []
-    fmt, aware = _formats_by_sample(pending["t"], [*_AS_WRITTEN_FORMATS, *known])[0]
-    tried = pending.with_columns(
-        pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us").alias("v")
-    )
-    if tried["v"].null_count() == 0:  # the whole column as written, in one format
-        parts.append(_read_as(tried, aware, timezone))
-        pending = pending.clear()
+    fmt, aware = _formats_by_sample(rows["t"], [*_AS_WRITTEN_FORMATS, *_KNOWN_FORMATS])[0]
+    tried = rows.with_columns(_to_datetime(pl.col("t"), fmt).alias("v"))
+    if tried["v"].null_count() == tried["t"].null_count():  # the common case: one pass
+        stamped = _as_utc(tried.select("v"), aware, timezone)
     else:
-        pending = pending.with_columns(_iso_text(pl.col("t")))
-    for fmt, aware in _formats_by_sample(pending["t"], known):
-        if pending.is_empty():
-            break
-        tried = pending.with_columns(
-            pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us").alias("v")
+        tried = tried.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
+        parts = [_read_as(tried, aware, timezone)]
+        pending = tried.filter(pl.col("v").is_null() & pl.col("t").is_not_null())
+        pending = pending.select("i", _iso_text(pl.col("t")))
+        for fmt, aware in _formats_by_sample(pending["t"], _KNOWN_FORMATS):
+            if pending.is_empty():
+                break
+            tried_next = pending.with_columns(_to_datetime(pl.col("t"), fmt).alias("v"))
+            parts.append(_read_as(tried_next, aware, timezone))
+            pending = tried_next.filter(pl.col("v").is_null()).select("i", "t")
+        stamped = tried.select("i").join(
+            pl.concat(parts), on="i", how="left", maintain_order="left"
         )
-        parts.append(_read_as(tried, aware, timezone))
-        pending = tried.filter(pl.col("v").is_null()).select("i", "t")
-    parsed = pl.concat(parts) if parts else pl.DataFrame(schema=_STAMP_SCHEMA)
-    if parsed.height == rows.height and len(parts) == 1:  # every row read by one format
-        joined = parsed
-    else:
-        joined = rows.select("i").join(parsed, on="i", how="left", maintain_order="left")
-    return pl.DataFrame(
-        {
-            _parsed_stamp(column.name): joined["value"],
-            _dst_flag(column.name): joined["dst"].fill_null(False),
-        }
+    return stamped.select(
+        pl.col("value").alias(_parsed_stamp(column.name)),
+        pl.col("dst").fill_null(False).alias(_dst_flag(column.name)),
     )
 
 
@@ -292,6 +308,20 @@ def _reason(problems: list[Problem]) -> pl.Expr:
     return pl.concat_str(messages, separator="; ", ignore_nulls=True)
 
 
+@functools.lru_cache(maxsize=32)
+def _typing_and_checks(
+    columns: tuple[Column, ...], timezone: str
+) -> tuple[list[pl.Expr], list[Problem]]:
+    """Every column's typed value and checks, built once per format and timezone: building
+    the expressions costs more than running them on a small file."""
+    values, problems = [], []
+    for column in columns:
+        value, checks = _parse_column(column, timezone)
+        values.append(value.alias(_typed_name(column.name)))
+        problems.extend(checks)
+    return values, problems
+
+
 def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRows:
     """Type every canonical column; split rows into good and bad (with reasons).
 
@@ -308,21 +338,20 @@ def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRo
             [cleaned, _parse_timestamps(cleaned[column.name], column, timezone)], how="horizontal"
         )
 
-    values, problems = [], []
-    for column in spec.columns:
-        value, checks = _parse_column(column, timezone)
-        values.append(value.alias(_typed_name(column.name)))
-        problems.extend(checks)
+    values, problems = _typing_and_checks(spec.columns, timezone)
     if READ_PROBLEM in cleaned.columns:
-        problems.insert(0, (pl.col(READ_PROBLEM).is_not_null(), pl.col(READ_PROBLEM)))
+        problems = [(pl.col(READ_PROBLEM).is_not_null(), pl.col(READ_PROBLEM)), *problems]
     failed = pl.any_horizontal(condition.fill_null(False) for condition, _ in problems)
     checked = cleaned.with_columns(values).with_columns(failed.alias("__failed"))
 
-    bad = checked.filter(pl.col("__failed")).select(
-        ROW,
-        _reason(problems).alias(REASON),
-        pl.struct(spec.column_names).struct.json_encode().alias("record"),
-    )
+    if checked["__failed"].any():
+        bad = checked.filter(pl.col("__failed")).select(
+            ROW,
+            _reason(problems).alias(REASON),
+            pl.struct(spec.column_names).struct.json_encode().alias("record"),
+        )
+    else:  # most files: no message to write
+        bad = pl.DataFrame(schema={ROW: pl.Int64, REASON: pl.String, "record": pl.String})
     good_rows = checked.filter(~pl.col("__failed"))
     dst = good_rows.select(pl.col(_dst_flag(c.name)).sum().alias(c.name) for c in stamps)
     dst_rows = {name: n for name, n in dst.row(0, named=True).items() if n} if stamps else {}

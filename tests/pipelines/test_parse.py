@@ -28,6 +28,7 @@ def orders(*rows: dict) -> pl.DataFrame:
 TIMESTAMP_CASES = [
     ("2025-03-01 00:10:00", dt.datetime(2025, 2, 28, 16, 10)),  # naive = Shanghai time
     ("2025-03-01T00:10:00", dt.datetime(2025, 2, 28, 16, 10)),
+    ("2025-03-01 00:10:00.5", dt.datetime(2025, 2, 28, 16, 10, 0, 500_000)),  # after whole seconds
     ("2025/3/1 0:10", dt.datetime(2025, 2, 28, 16, 10)),
     ("2025-02-28 18:00:00 -0800", dt.datetime(2025, 3, 1, 2, 0)),
     ("2025-02-28T18:00:00-08:00", dt.datetime(2025, 3, 1, 2, 0)),
