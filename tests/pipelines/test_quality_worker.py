@@ -94,3 +94,24 @@ def test_rows_checked_since_a_later_pass_are_not_taken_from_an_older_hand_over(
         assert worker.result("orders", 1) is None
     finally:
         quality_worker.stop(home)
+
+
+def test_a_break_in_a_later_chunk_fails_the_suite_and_reaches_the_data_docs(tmp_path) -> None:
+    from pipelines.lib.quality import Suites, as_frame, rows_to_check_sql
+
+    home = tmp_path / "shop"
+    con = warehouse(home)
+    con.execute(ORDER.format(id="A1", status="paid", qty=2, load=1))
+    con.execute(ORDER.format(id="A2", status="lost", qty=1, load=1))  # chunk 2: a status
+    con.execute(ORDER.format(id="A3", status="paid", qty=-5, load=1))  # chunk 3: a quantity
+    reader = con.execute(rows_to_check_sql("orders"), [0]).to_arrow_reader(1)
+    result = Suites(home).validate("orders", (as_frame(batch) for batch in reader))
+    assert (result.success, result.rows_checked) == (False, 3)
+    assert any(
+        line.startswith("expect_column_values_to_be_in_set status") for line in result.failed
+    )
+    assert any("expect_column_values_to_be_between quantity" in line for line in result.failed)
+    # kept for the Data Docs: the first chunk's result and the first failing chunk's
+    stored = list((home / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    assert len(stored) == 2
+    assert result.docs_path is not None and result.docs_path.exists()
