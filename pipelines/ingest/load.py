@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -331,8 +332,21 @@ def route_inbox_root(
     return outcomes
 
 
-def ingest_source(con: duckdb.DuckDBPyConnection, settings: Settings, source: str) -> IngestSummary:
+def ingest_source(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: str,
+    after_commit: Callable[[], object] | None = None,
+) -> IngestSummary:
+    """Every new file of the source into raw.<source>; `after_commit` runs after each
+    batch's commit (the build hands the batch's rows to the GX worker)."""
     summary = IngestSummary(source)
+
+    def commit(batch: list[PendingLoad]) -> None:
+        summary.files.extend(commit_loads(con, settings, source, batch))
+        if after_commit is not None:
+            after_commit()
+
     for folder, name in (
         (settings.inbox, "inbox"),
         (settings.inbox_for(source), f"inbox/{source}"),
@@ -352,7 +366,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, settings: Settings, source: st
     for group in groups:
         size = sum(path.lstat().st_size for path in group)  # a link: its own size
         if batch and batch_bytes + size > BATCH_MAX_BYTES:
-            summary.files.extend(commit_loads(con, settings, source, batch))
+            commit(batch)
             batch, batch_bytes = [], 0
         pending = {file.sha: load.load_id for load in batch for file in load.files}
         prepared = prepare_load(con, settings, source, group, pending)
@@ -362,10 +376,10 @@ def ingest_source(con: duckdb.DuckDBPyConnection, settings: Settings, source: st
         batch.append(prepared)
         batch_bytes += size
         if len(batch) >= BATCH_LOADS or batch_bytes >= BATCH_BYTES:
-            summary.files.extend(commit_loads(con, settings, source, batch))
+            commit(batch)
             batch, batch_bytes = [], 0
     if batch:
-        summary.files.extend(commit_loads(con, settings, source, batch))
+        commit(batch)
     for path, adapter in waiting:
         summary.files.append(record_waiting(con, source, path, adapter))
     return summary

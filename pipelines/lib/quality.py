@@ -217,14 +217,17 @@ class Suites:
         )
         return self._checkpoints[source]
 
-    def validate(self, source: str, chunks: Iterable[pd.DataFrame]) -> SuiteResult:
+    def validate(
+        self, source: str, chunks: Iterable[pd.DataFrame], keep_first: bool = True
+    ) -> SuiteResult:
         """The suite on every chunk; a failure rebuilds the Data Docs at once (a failed
         build stops before publishing), else `build_docs_if_stale` does once per build.
 
-        The Data Docs keep the first chunk's result and the first failing chunk's: the
-        other chunks are validated on their batch alone (GX's checkpoint compares the
-        stored suite and definitions with these and stores every result: a third more
-        per chunk, and ten million order lines are eighty chunks)."""
+        The Data Docs keep the first chunk's result (unless `keep_first` is False: a later
+        part of rows the build hands over) and the first failing chunk's: the other chunks
+        are validated on their batch alone (GX's checkpoint compares the stored suite and
+        definitions with these and stores every result: a third more per chunk, and ten
+        million order lines are eighty chunks)."""
         checkpoint = self.checkpoint(source)
         [definition] = checkpoint.validation_definitions
         failed: dict[str, str] = {}
@@ -239,7 +242,7 @@ class Suites:
         for chunk in chunks:
             first = seen_rows == 0
             seen_rows += len(chunk)
-            if first:
+            if first and keep_first:
                 result = kept(chunk)
             else:
                 batch = definition.batch_definition.get_batch(batch_parameters={"dataframe": chunk})

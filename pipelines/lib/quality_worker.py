@@ -3,11 +3,12 @@
 GX costs seconds before it checks a row (3.5 s to import, about half a second to set up
 each suite and as much again to run one), and at a million lines validating a source's new
 rows takes about as long as loading them. So a build starts this worker early: it imports GX
-and sets up every suite on the other core while Dagster loads. Each ingest step hands it the
-rows it loaded (a Parquet file under SHOPKPI_HOME/gx/uncommitted/new_rows/) and goes on with
-the next source; the check step only collects the verdict. When the checks are done the
-worker rebuilds the Data Docs once and exits, before dbt starts, so its memory is not held
-beside dbt's.
+and sets up every suite on the other core while Dagster loads. Each batch that ingest
+commits is handed over (its rows in a Parquet file under SHOPKPI_HOME/gx/uncommitted/new_rows/)
+and ingest goes on with the next batch, so the worker validates a large export while it
+loads; the check step only collects the verdict on all of a source's parts. When the
+checks are done the worker rebuilds the Data Docs once and exits, before dbt starts, so
+its memory is not held beside dbt's.
 
 Where there is no worker (a check run on its own from the Dagster UI, or the worker failed)
 the check validates in its own process: the same suite, the same verdict.
@@ -26,7 +27,7 @@ import os
 import subprocess
 import sys
 import traceback
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -49,6 +50,33 @@ def new_rows_dir(home: Path) -> Path:
     return home / "gx" / "uncommitted" / "new_rows"
 
 
+@dataclass
+class HandedOver:
+    """A source's rows handed over in parts: those after load `after`, up to `newest`."""
+
+    after: int
+    newest: int = 0
+    keys: list[str] = field(default_factory=list)  # one answer per part
+
+
+def combined(parts: list[dict]) -> SuiteResult:
+    """One verdict from the worker's answers on each part of a source's rows."""
+    failed: dict[str, str] = {}
+    for part in parts:
+        for line in part["failed"]:
+            label, _, example = line.partition(": ")
+            failed.setdefault(label, example)
+    docs = next((p["docs_path"] for p in reversed(parts) if p["docs_path"]), "")
+    return SuiteResult(
+        source=parts[0]["source"],
+        success=all(p["success"] for p in parts),
+        evaluated=max(p["evaluated"] for p in parts),
+        rows_checked=sum(p["rows_checked"] for p in parts),
+        failed=[f"{label}: {example}" for label, example in failed.items()],
+        docs_path=Path(docs) if docs else None,
+    )
+
+
 class QualityWorker:
     """The parent's handle on one worker process, for one build of one home."""
 
@@ -64,7 +92,7 @@ class QualityWorker:
                 cwd=PROJECT_ROOT,
                 text=True,
             )
-        self.submitted: set[str] = set()
+        self.parts: dict[str, HandedOver] = {}  # by source, in this build
         self.answers: dict[str, dict] = {}
         self.failure: str | None = None  # why the worker can no longer answer
         self.docs_asked = False
@@ -90,27 +118,40 @@ class QualityWorker:
             self.answers[answer["key"]] = answer
         return self.answers.pop(key, None)
 
-    def submit(self, source: str, path: Path, after: int) -> None:
-        if self._send({"key": source, "validate": source, "path": str(path), "after": after}):
-            self.submitted.add(source)
+    def submit(self, source: str, path: Path, after: int, newest: int) -> None:
+        """Queue the rows of one batch (loads up to `newest`) of the rows its check will
+        ask about, those after load `after`."""
+        parts = self.parts.get(source)
+        if parts is None or parts.after != after:  # a check passed since the last part
+            parts = self.parts[source] = HandedOver(after)
+        message = {"validate": source, "path": str(path), "keep_first": not parts.keys}
+        key = f"{source}/{len(parts.keys)}"
+        if self._send({"key": key, **message}):
+            parts.keys.append(key)
+            parts.newest = newest
+
+    def handed_over_up_to(self, source: str, after: int) -> int:
+        """The newest load already handed over for a check of the rows after `after`."""
+        parts = self.parts.get(source)
+        return parts.newest if parts and parts.after == after else after
 
     def result(self, source: str, after: int) -> SuiteResult | None:
         """The verdict on the rows handed over for `source`, or None when they were not
         handed over after load `after` or the worker could not validate them (the caller
         validates in its own process; `failure` says why)."""
-        if source not in self.submitted:
+        parts = self.parts.pop(source, None)
+        if parts is None or not parts.keys:
             return None
-        self.submitted.discard(source)
-        answer = self._wait_for(source)
-        if answer is None or "error" in answer:
-            if answer:
+        answers = [self._wait_for(key) for key in parts.keys]
+        for answer in answers:
+            if answer is None:  # the worker stopped: `failure` says how
+                return None
+            if "error" in answer:
                 self.failure = answer["error"]
+                return None
+        if parts.after != after:  # a check passed since: these are not the rows to check
             return None
-        if answer["after"] != after:  # a check passed since: these are not the rows to check
-            return None
-        fields = answer["result"]
-        docs = fields.pop("docs_path")
-        return SuiteResult(**fields, docs_path=Path(docs) if docs else None)
+        return combined([answer["result"] for answer in answers])
 
     def ask_to_finish(self) -> None:
         """Ask for the Data Docs (rebuilt if a suite ran) and say nothing more will come:
@@ -152,18 +193,24 @@ def start(home: Path, log_path: Path) -> QualityWorker:
 
 
 def hand_over(con: duckdb.DuckDBPyConnection, home: Path, log_path: Path, source: str) -> int:
-    """Write the rows of raw.<source> that its check must see to a Parquet file and queue
-    them with the home's worker (started if need be). Returns how many rows were handed
-    over; none: no file, no worker started."""
+    """Write the rows of raw.<source> that its check must see and were not handed over yet
+    to a Parquet file and queue them with the home's worker (started if need be). Returns
+    how many rows were handed over; none: no file, no worker started."""
     after = last_passing_load(con, source)
+    worker = _workers.get(home.resolve())
+    alive = worker is not None and worker.process.poll() is None
+    # a worker started anew has seen none of the rows: it gets them all
+    since = worker.handed_over_up_to(source, after) if alive else after
     sql = rows_to_check_sql(source)
-    count = con.execute(f"select count(*) from ({sql})", [after]).fetchone()[0]
+    count, newest = con.execute(
+        f"select count(*), max(_load_id) from raw.{source} where _load_id > ?", [since]
+    ).fetchone()
     if count:
-        path = new_rows_dir(home) / f"{source}.parquet"
+        path = new_rows_dir(home) / f"{source}-{newest}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(f"copy ({sql}) to '{path}' (format parquet)", [after])
+        con.execute(f"copy ({sql}) to '{path}' (format parquet)", [since])
         try:
-            start(home, log_path).submit(source, path, after)
+            start(home, log_path).submit(source, path, after, newest)
         except OSError as err:  # no worker: the check validates in the build's process
             print(f"the GX worker did not start: {err}", file=sys.stderr)
             return 0
@@ -222,10 +269,11 @@ def serve(home: Path) -> None:
                 parquet = pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
                 batches = parquet.iter_batches(batch_size=WORKER_CHUNK_ROWS)
                 chunks = (as_frame(batch) for batch in batches)
-                result = asdict(suites.validate(message["validate"], chunks))
+                verdict = suites.validate(message["validate"], chunks, message["keep_first"])
+                result = asdict(verdict)
                 path.unlink(missing_ok=True)
                 result["docs_path"] = str(result["docs_path"] or "")
-                answer |= {"result": result, "after": message["after"]}
+                answer |= {"result": result}
             elif "docs" in message and docs_stale(home):
                 suites.build_docs()
         except Exception:  # the check falls back to validating in its own process

@@ -39,7 +39,7 @@ def test_the_worker_gives_the_verdict_the_build_process_would(tmp_path) -> None:
     assert quality_worker.hand_over(con, home, log, "orders") == 2
     assert quality_worker.hand_over(con, home, log, "ads") == 0  # nothing loaded: not sent
     worker = quality_worker.running(home)
-    assert worker is not None and worker.submitted == {"orders"}
+    assert worker is not None and set(worker.parts) == {"orders"}
     try:
         assert worker.result("ads", 0) is None  # never handed over: the check validates itself
         from_worker = worker.result("orders", 0)
@@ -61,6 +61,29 @@ def test_the_worker_gives_the_verdict_the_build_process_would(tmp_path) -> None:
     assert from_worker.failed == here.failed
     assert any(line.startswith("expect_column_values_to_be_in_set status") for line in here.failed)
     assert any("expect_column_values_to_be_between quantity" in line for line in here.failed)
+
+
+def test_batches_handed_over_in_turn_get_one_verdict_on_all_their_rows(tmp_path) -> None:
+    home = tmp_path / "shop"
+    con = warehouse(home)
+    log = home / "logs" / "build.log"
+    con.execute(ORDER.format(id="A1", status="paid", qty=2, load=1))  # as ingest commits
+    assert quality_worker.hand_over(con, home, log, "orders") == 1
+    con.execute(ORDER.format(id="A2", status="lost", qty=1, load=2))
+    con.execute(ORDER.format(id="A3", status="paid", qty=-5, load=3))
+    assert quality_worker.hand_over(con, home, log, "orders") == 2  # only the new loads
+    assert quality_worker.hand_over(con, home, log, "orders") == 0  # nothing new: not sent
+    worker = quality_worker.running(home)
+    try:
+        assert len(worker.parts["orders"].keys) == 2
+        from_worker = worker.result("orders", 0)
+    finally:
+        quality_worker.finish(home)
+    here = in_process(con, home, "orders")
+    assert from_worker is not None and worker.failure is None
+    assert (from_worker.success, from_worker.rows_checked) == (here.success, 3) == (False, 3)
+    assert sorted(from_worker.failed) == sorted(here.failed)
+    assert len(here.failed) == 2  # the status of A2 and the quantity of A3
 
 
 def test_a_worker_that_died_leaves_the_check_to_the_build_process(tmp_path) -> None:

@@ -37,10 +37,16 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
             # the GX worker validates beside ingest: DuckDB's cache of raw.* pages gives way
             # (ten million order lines, ingest alone: 1,290 MB with 1 GB, 936 MB with 400 MB)
             con.execute(f"set memory_limit = '{INGEST_MEMORY_LIMIT}'")
-            summary = ingest_source(con, settings, source)
+            # GX checks each batch's rows in its own process while the next batch loads
+            summary = ingest_source(
+                con,
+                settings,
+                source,
+                after_commit=lambda: quality_worker.hand_over(
+                    con, settings.home, settings.build_log, source
+                ),
+            )
             row_count = con.execute(f"select count(*) from raw.{source}").fetchone()[0]
-            # GX checks these rows in its own process while the next source loads
-            quality_worker.hand_over(con, settings.home, settings.build_log, source)
         for problem in summary.problems:
             context.log.error(problem)
         for note in summary.notes:
