@@ -311,15 +311,16 @@ def _reason(problems: list[Problem]) -> pl.Expr:
 @functools.lru_cache(maxsize=32)
 def _typing_and_checks(
     columns: tuple[Column, ...], timezone: str
-) -> tuple[list[pl.Expr], list[Problem]]:
+) -> tuple[tuple[pl.Expr, ...], tuple[Problem, ...]]:
     """Every column's typed value and checks, built once per format and timezone: building
-    the expressions costs more than running them on a small file."""
+    the expressions costs more than running them on a small file. Tuples: the cached
+    answer is shared by every call."""
     values, problems = [], []
     for column in columns:
         value, checks = _parse_column(column, timezone)
         values.append(value.alias(_typed_name(column.name)))
         problems.extend(checks)
-    return values, problems
+    return tuple(values), tuple(problems)
 
 
 def parse_rows(frame: pl.DataFrame, spec: SourceSpec, timezone: str) -> ParsedRows:
