@@ -108,7 +108,7 @@ def _up_to_date(settings: Settings) -> bool:
 
 
 def _build_locked(settings: Settings, full: bool = False) -> int:
-    from pipelines.lib import quality_worker
+    from pipelines.lib import quality_worker, warm_dbt
 
     # GX imports and sets up its suites on the other core while this process loads Dagster
     # (the run's ingest steps hand it their rows; see pipelines/lib/quality_worker.py). No
@@ -130,6 +130,11 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
     with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
         keep_event_log_connections(instance)  # ~400 events a build: 7 s -> 2 s
         job = defs().resolve_job_def("daily_build")
+        # dbt imports while ingest and the checks run (warm_dbt.py), unless loading the
+        # inbox needs the memory; started now, not with the GX worker, which the checks
+        # wait for, so that the two do not share the other core while Dagster loads
+        if warm_dbt.inbox_bytes(settings.inbox) < warm_dbt.SMALL_INBOX_BYTES:
+            warm_dbt.start(settings.home, settings.build_log)
         if not gc.isenabled():  # `make pipeline`'s own process: see main()
             gc.freeze()
             gc.enable()

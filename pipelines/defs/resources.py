@@ -2,18 +2,16 @@
 
 import fcntl
 import importlib.metadata
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
 from pydantic import PrivateAttr
 
-from pipelines.lib import quality_worker
+from pipelines.lib import quality_worker, warm_dbt
 from pipelines.lib.dbt_manifest import dbt_project
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse import let_go
@@ -57,6 +55,7 @@ class ShopSettings(dg.ConfigurableResource):
                 yield self
             finally:  # a run that stopped at a check leaves its validation worker behind
                 quality_worker.stop(self._settings.home)
+                warm_dbt.stop(self._settings.home)  # and the dbt process it did not use
                 let_go(self._settings.warehouse)  # and the warehouse its steps kept open
 
     def get(self) -> Settings:
@@ -91,8 +90,9 @@ defs = dg.Definitions(
         "dbt": ShopDbtCliResource(
             project_dir=dbt_project(),
             profiles_dir=str(dbt_project().project_dir),
-            # the venv's dbt, also when the venv is not activated
-            dbt_executable=str(Path(sys.executable).with_name("dbt")),
+            # the venv's dbt, by way of the process a build may have started early for it
+            dbt_executable=warm_dbt.DBT_COMMAND[0],
+            global_config_flags=warm_dbt.DBT_COMMAND[1:],
         ),
     },
     # one DuckDB file has one writer: the steps of a run take turns in one process

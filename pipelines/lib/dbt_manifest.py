@@ -54,18 +54,34 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def home_for_dbt(settings: Settings) -> Iterator[None]:
+def home_for_dbt(settings: Settings, warm_socket: Path | None = None) -> Iterator[None]:
     """HOME is the shop's home while dagster-dbt starts dbt (it passes this process's
-    environment to dbt's), so that the build profile's ~/warehouse.duckdb is this home's."""
-    before = os.environ.get("HOME")
-    os.environ["HOME"] = str(settings.home)
+    environment to dbt's), so that the build profile's ~/warehouse.duckdb is this home's;
+    and the dbt command finds the process that waits for it, if one does (warm_dbt.py)."""
+    from pipelines.lib.warm_dbt import SOCKET_ENV
+
+    changes = {
+        "HOME": str(settings.home),
+        SOCKET_ENV: str(warm_socket) if warm_socket else None,
+        # dbt.log without the debug lines (every query's SQL; 3 MB for the hand-made shop,
+        # about a tenth of dbt's CPU): what went wrong is in its output, in the build log
+        "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "info"),
+    }
+    before = {name: os.environ.get(name) for name in changes}
     try:
+        for name, value in changes.items():
+            _set_env(name, value)
         yield
     finally:
-        if before is None:
-            os.environ.pop("HOME", None)
-        else:
-            os.environ["HOME"] = before
+        for name, value in before.items():
+            _set_env(name, value)
+
+
+def _set_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def write_build_profile(folder: Path) -> Path:

@@ -9,7 +9,7 @@ import psutil
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import ShopSettings
-from pipelines.lib import incremental, quality_worker
+from pipelines.lib import incremental, quality_worker, warm_dbt
 from pipelines.lib.dbt_manifest import (
     dbt_build_args,
     dbt_project,
@@ -106,7 +106,8 @@ def shopkpi_dbt_models(
         f"(handed back {released / 1e6:.0f} MB)"
     )
     try:
-        with home_for_dbt(settings):  # the build profile's ~/warehouse.duckdb
+        # the build profile's ~/warehouse.duckdb; dbt's process, if one was started early
+        with home_for_dbt(settings, warm_dbt.started(settings.home)):
             invocation = dbt.cli(
                 [
                     "build",

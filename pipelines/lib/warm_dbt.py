@@ -1,0 +1,210 @@
+"""dbt's process, started before the build needs it.
+
+dbt spends about 4 s of CPU before its first model runs: 2.5 s importing dbt-core, then
+its flags, profile and manifest. On a small shop that is a fifth of the build, on one more
+day of a large one a tenth, and it sits between the checks and the first model. So a build
+with little to load starts dbt's process at once (`start`): it imports dbt-core on the
+other core while Dagster loads and ingest runs, then waits.
+
+dagster-dbt runs dbt as a command; ours is this file (`python -I warm_dbt.py build ...`,
+see `DBT_COMMAND`). It hands its arguments, environment, working folder and standard
+streams to the waiting process over a Unix socket; that process runs dbt exactly as the
+`dbt` command would and sends back dbt's exit code, which the command exits with. A signal
+the command gets (dagster-dbt interrupts dbt when a run is cancelled) is passed on. Where no
+process waits (a run the Dagster daemon launched, a large inbox, a second dbt command in a
+run) the command becomes the venv's `dbt` itself (exec), as before.
+
+This file runs as a plain script for the command, so it imports only the standard library
+at the top.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+# dagster-dbt's command: this venv's Python running this file (isolated: the script's
+# folder is not put on sys.path, where pipelines/lib/*.py would shadow other modules)
+DBT_COMMAND = [sys.executable, "-I", str(Path(__file__).resolve())]
+DBT = str(Path(sys.executable).with_name("dbt"))  # the venv's dbt, when no process waits
+SOCKET_ENV = "SHOPKPI_WARM_DBT"  # where the command finds the waiting process
+ACCEPTED = b"A"  # the process took the command: it runs dbt now
+CODE = struct.Struct("!i")  # then dbt's exit code
+SMALL_INBOX_BYTES = 64_000_000  # above: ingest's memory, not dbt's start, is what counts
+
+_started: dict[Path, tuple[subprocess.Popen, Path]] = {}
+
+
+def socket_path(home: Path) -> Path:
+    """Short enough for a Unix socket (about 100 bytes) whatever the home's path."""
+    digest = hashlib.sha256(str(home.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"shopkpi-dbt-{digest}.sock"
+
+
+def inbox_bytes(inbox: Path) -> int:
+    return sum(p.stat().st_size for p in inbox.rglob("*") if p.is_file()) if inbox.exists() else 0
+
+
+def start(home: Path, log_path: Path) -> None:
+    """Start this home's waiting dbt process (its own messages go to the build log). It
+    listens from this moment on: the socket is bound here and handed to it."""
+    home = home.resolve()
+    stop(home)
+    path = socket_path(home)
+    path.unlink(missing_ok=True)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener,
+        log_path.open("a", encoding="utf-8") as log,
+    ):
+        listener.bind(str(path))
+        listener.listen(1)
+        process = subprocess.Popen(
+            [*DBT_COMMAND, "--serve", str(listener.fileno()), str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            pass_fds=[listener.fileno()],
+        )
+    _started[home] = (process, path)
+
+
+def started(home: Path) -> Path | None:
+    """The socket of this home's waiting dbt process, if it still waits."""
+    entry = _started.get(home.resolve())
+    return entry[1] if entry and entry[0].poll() is None else None
+
+
+def stop(home: Path) -> None:
+    """After the run: a process the run did not use is stopped."""
+    entry = _started.pop(home.resolve(), None)
+    if entry is None:
+        return
+    process, path = entry
+    if process.poll() is None:
+        process.terminate()
+        process.wait()
+    path.unlink(missing_ok=True)
+
+
+# ---- the waiting process ----------------------------------------------------------
+
+
+def serve(listening: int, path: Path) -> None:
+    """Import dbt (a command that comes meanwhile waits in the socket's backlog), then run
+    one command and exit."""
+    import gc
+
+    gc.disable()  # what dbt-core imports lives to the end of this process
+    parent = os.getppid()
+    listener = socket.socket(fileno=listening)
+    import dbt.adapters.duckdb  # the adapter the build profile names
+    import dbt.task.build  # noqa: F401  what `dbt build` runs
+    from dbt.cli.main import cli
+
+    gc.freeze()
+    gc.enable()
+    listener.settimeout(1.0)
+    while True:
+        try:
+            conn, _ = listener.accept()
+            break
+        except TimeoutError:
+            if os.getppid() != parent:  # the build is gone: nobody will come
+                path.unlink(missing_ok=True)
+                return
+    path.unlink(missing_ok=True)
+    conn.settimeout(None)
+    request, fds = _receive(conn)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    sys.stdout.reconfigure(line_buffering=True, write_through=True)  # dbt streams its events
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    sys.argv = [DBT, *request["args"]]
+    conn.sendall(ACCEPTED)
+    finished = threading.Event()
+    threading.Thread(target=_pass_on_signals, args=(conn, finished), daemon=True).start()
+    try:
+        code = cli()
+    except SystemExit as exit_:
+        code = exit_.code
+    except BaseException:  # as the dbt command would: the traceback on stderr, exit 1
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    code = code if isinstance(code, int) else (0 if code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    finished.set()
+    conn.sendall(CODE.pack(code))
+    conn.close()
+
+
+def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
+    size = CODE.unpack(conn.recv(CODE.size, socket.MSG_WAITALL))[0]
+    data, fds, _, _ = socket.recv_fds(conn, size, 3, socket.MSG_WAITALL)
+    return json.loads(data), list(fds)
+
+
+def _pass_on_signals(conn: socket.socket, finished: threading.Event) -> None:
+    """A signal number from the command is raised here (SIGINT stops dbt as it would stop
+    the `dbt` command); the command gone while dbt runs, dbt is stopped."""
+    while True:
+        try:
+            data = conn.recv(1)
+        except OSError:
+            data = b""
+        if finished.is_set():
+            return
+        if not data:
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        os.kill(os.getpid(), data[0])
+
+
+# ---- the command dagster-dbt runs ---------------------------------------------------
+
+
+def command(args: list[str]) -> int:
+    path = os.environ.get(SOCKET_ENV)
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        if not path:
+            raise OSError("no waiting dbt process")
+        conn.connect(path)
+        request = json.dumps({"args": args, "env": dict(os.environ), "cwd": os.getcwd()})
+        data = request.encode()
+        conn.sendall(CODE.pack(len(data)))
+        socket.send_fds(conn, [data], [0, 1, 2])
+        if conn.recv(1, socket.MSG_WAITALL) != ACCEPTED:
+            raise OSError("the waiting dbt process stopped before it took the command")
+    except OSError:
+        conn.close()
+        os.execv(DBT, [DBT, *args])  # dbt itself, as if nothing waited
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, _frame: conn.sendall(bytes([number])))
+    answer = conn.recv(CODE.size, socket.MSG_WAITALL)
+    if len(answer) < CODE.size:
+        print("dbt's process stopped before it finished (see the build log)", file=sys.stderr)
+        return 1
+    return CODE.unpack(answer)[0]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"]:
+        serve(int(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        sys.exit(command(sys.argv[1:]))

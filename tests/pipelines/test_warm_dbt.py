@@ -1,0 +1,107 @@
+"""The dbt command dagster-dbt runs: in the process a build started early, else dbt itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from pipelines.lib import warm_dbt
+from pipelines.lib.settings import DBT_PROJECT_DIR
+
+
+def run_command(
+    args: list[str], socket: Path | None, env_extra: dict | None = None, **kwargs
+) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != warm_dbt.SOCKET_ENV} | (env_extra or {})
+    if socket:
+        env[warm_dbt.SOCKET_ENV] = str(socket)
+    return subprocess.run(
+        [*warm_dbt.DBT_COMMAND, *args], env=env, capture_output=True, text=True, **kwargs
+    )
+
+
+def waiting_process(home: Path) -> subprocess.Popen:
+    warm_dbt.start(home, home / "build.log")
+    process, _ = warm_dbt._started[home.resolve()]
+    return process
+
+
+def test_the_command_runs_in_the_waiting_process_and_returns_dbts_exit_code(tmp_path):
+    process = waiting_process(tmp_path)
+    socket = warm_dbt.started(tmp_path)
+    assert socket is not None
+    try:
+        # a usage error: dbt's own exit code (2) and message come back through the process
+        answer = run_command(["--no-such-flag"], socket, timeout=60)
+        assert answer.returncode == 2
+        assert "No such option" in answer.stdout + answer.stderr
+        assert process.wait(timeout=10) == 0  # it ran the one command and exited
+        assert warm_dbt.started(tmp_path) is None
+        assert not socket.exists()
+    finally:
+        warm_dbt.stop(tmp_path)
+
+
+def test_dbt_runs_in_the_waiting_process_with_the_commands_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv(
+        "SHOPKPI_HOME", raising=False
+    )  # the project needs it: only the command has it
+    process = waiting_process(tmp_path)
+    socket = warm_dbt.started(tmp_path)
+    env = {"SHOPKPI_HOME": str(tmp_path), "DBT_LOG_FORMAT": "json", "DBT_LOG_PATH": str(tmp_path)}
+    try:
+        answer = run_command(
+            ["deps", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+            socket, timeout=120, cwd=DBT_PROJECT_DIR, env_extra=env,
+        )  # fmt: skip
+        assert answer.returncode == 0, answer.stdout + answer.stderr
+        events = [json.loads(line) for line in answer.stdout.splitlines()]
+        assert {event["info"]["pid"] for event in events} == {process.pid}
+        assert "DepsNoPackagesFound" in {event["info"]["name"] for event in events}
+    finally:
+        warm_dbt.stop(tmp_path)
+
+
+def test_without_a_waiting_process_the_command_is_dbt_itself(tmp_path):
+    answer = run_command(["--version"], None, timeout=60)
+    assert answer.returncode == 0
+    assert "Core:" in answer.stdout
+    # a socket nobody listens on: the same
+    stale = tmp_path / "gone.sock"
+    assert run_command(["--no-such-flag"], stale, timeout=60).returncode == 2
+
+
+def test_an_interrupted_command_stops_dbt_in_the_waiting_process(tmp_path):
+    process = waiting_process(tmp_path)
+    socket = warm_dbt.started(tmp_path)
+    try:
+        # a parse from scratch takes seconds: time for the interrupt to arrive while it runs
+        command = subprocess.Popen(
+            [*warm_dbt.DBT_COMMAND, "parse", "--no-partial-parse", "--project-dir",
+             str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path)],
+            env={**os.environ, warm_dbt.SOCKET_ENV: str(socket), "SHOPKPI_HOME": str(tmp_path)},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        assert "Running with dbt" in command.stdout.readline()  # dbt started in the process
+        time.sleep(0.5)
+        command.send_signal(signal.SIGINT)
+        assert command.wait(timeout=60) != 0
+        assert "KeyboardInterrupt" in command.stdout.read()  # raised in dbt, as by Ctrl-C
+        assert process.wait(timeout=60) is not None
+        assert not (tmp_path / "target" / "manifest.json").exists()  # the parse stopped
+    finally:
+        warm_dbt.stop(tmp_path)
+
+
+def test_a_process_the_run_did_not_use_is_stopped(tmp_path):
+    process = waiting_process(tmp_path)
+    socket = warm_dbt.started(tmp_path)
+    warm_dbt.stop(tmp_path)
+    assert process.poll() is not None
+    assert not socket.exists()
+    assert warm_dbt.started(tmp_path) is None
