@@ -3,16 +3,18 @@
 dbt spends about 4 s of CPU before its first model runs: 2.5 s importing dbt-core, then
 its flags, profile and manifest. On a small shop that is a fifth of the build, on one more
 day of a large one a tenth, and it sits between the checks and the first model. So a build
-with little to load starts dbt's process at once (`start`): it imports dbt-core on the
-other core while Dagster loads and ingest runs, then waits.
+with little to load starts dbt's process once Dagster has loaded the job (`start`): it
+imports dbt-core on the other core while ingest and the checks run, then waits. With more
+to load (its memory is ingest's) the dbt step starts it as it begins, and it imports while
+the step plans the build.
 
 dagster-dbt runs dbt as a command; ours is this file (`python -I warm_dbt.py build ...`,
 see `DBT_COMMAND`). It hands its arguments, environment, working folder and standard
 streams to the waiting process over a Unix socket; that process runs dbt exactly as the
 `dbt` command would and sends back dbt's exit code, which the command exits with. A signal
 the command gets (dagster-dbt interrupts dbt when a run is cancelled) is passed on. Where no
-process waits (a run the Dagster daemon launched, a large inbox, a second dbt command in a
-run) the command becomes the venv's `dbt` itself (exec), as before.
+process waits (it failed to start, or a second dbt command in a run) the command becomes
+the venv's `dbt` itself (exec).
 
 This file runs as a plain script for the command, so it imports only the standard library
 at the top.

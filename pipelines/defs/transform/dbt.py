@@ -73,6 +73,14 @@ def shopkpi_dbt_models(
     `make test` (tests/dbt/test_unit_tests.py), never in a shop's build.
     """
     settings = shop.get()
+    # the checks are done: the GX worker writes the Data Docs and exits, and dbt's process
+    # imports dbt-core while this step plans the build (seconds at ten million lines),
+    # unless the build started it early (warm_dbt.py). Both are sure to have the memory
+    # ingest and the checks freed.
+    quality_worker.ask_to_finish(settings.home)
+    if warm_dbt.started(settings.home) is None:
+        return_freed_memory()
+        warm_dbt.start(settings.home, settings.build_log)
     fingerprint = incremental.models_fingerprint(settings)
     kept: list[str] = []
     with connect(settings.warehouse) as con:
@@ -93,9 +101,6 @@ def shopkpi_dbt_models(
         started = incremental.build_started(con, plan)
     let_go(settings.warehouse)  # what ingest and the checks kept open: dbt writes it now
     context.log.info(f"dbt build: {plan.mode} ({plan.reason})")
-    # the checks are done: the worker writes the Data Docs and exits while dbt starts
-    # (seconds of imports and parsing, before it needs memory)
-    quality_worker.ask_to_finish(settings.home)
     problem = wait_for_parse_ahead(settings)
     if problem:
         context.log.warning(problem)
@@ -106,7 +111,7 @@ def shopkpi_dbt_models(
         f"(handed back {released / 1e6:.0f} MB)"
     )
     try:
-        # the build profile's ~/warehouse.duckdb; dbt's process, if one was started early
+        # the build profile's ~/warehouse.duckdb; dbt's waiting process
         with home_for_dbt(settings, warm_dbt.started(settings.home)):
             invocation = dbt.cli(
                 [
