@@ -12,6 +12,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.defs.resources import ShopSettings
+from pipelines.lib import forecast
 from pipelines.lib.publish import forecast_docs
 from pipelines.lib.warehouse import connect
 
@@ -82,9 +83,6 @@ def _write(con, name: str, frame: pl.DataFrame) -> None:
 def forecasts(
     context: dg.AssetExecutionContext, config: ForecastConfig, shop: ShopSettings,
 ):  # fmt: skip
-    # pandas and NumPy with it: not in the build's process while ingest needs the memory
-    from pipelines.lib import forecast
-
     settings = shop.get()
     started = time.perf_counter()
     now = datetime.now(UTC).replace(tzinfo=None)
