@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, SourceSpec
 from pipelines.lib.settings import Settings
@@ -30,15 +32,16 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # nothing phones home
 
 if TYPE_CHECKING:
     import great_expectations.expectations as gxe
-    import pandas as pd
-    import pyarrow as pa
 
 # Great Expectations takes 3.5 s to import: each function imports it when it runs, so a
 # build that has nothing to validate (and every process that only loads the
-# definitions) does not pay for it. pandas too (80 MB of the build's process while it
-# loads ten million lines): only the GX worker and a check validating by itself need it.
+# definitions) does not pay for it
 
 CHUNK_ROWS = 250_000
+_ARROW_STRINGS = {
+    pa.string(): pd.StringDtype("pyarrow"),
+    pa.large_string(): pd.StringDtype("pyarrow"),
+}
 
 
 class _ImportedWhenUsed(types.ModuleType):
@@ -141,14 +144,7 @@ def as_frame(batch: pa.RecordBatch) -> pd.DataFrame:
     set checks run in Arrow, and memory is a fraction of one Python object per value: a
     million order lines validate in 7.6 s instead of 12.2), numbers and times as NumPy
     types for the type expectations."""
-    import pandas as pd
-    import pyarrow as pa
-
-    arrow_strings = {
-        pa.string(): pd.StringDtype("pyarrow"),
-        pa.large_string(): pd.StringDtype("pyarrow"),
-    }
-    return batch.to_pandas(date_as_object=False, types_mapper=arrow_strings.get)
+    return batch.to_pandas(date_as_object=False, types_mapper=_ARROW_STRINGS.get)
 
 
 def validate_rows_after(
