@@ -35,7 +35,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
             # checkpoint after every 16 MB of them (at a million lines, 6 s of the orders')
             con.execute("set checkpoint_threshold = '256MB'")
             # the GX worker validates beside ingest: DuckDB's cache of raw.* pages gives way
-            # (ten million order lines, ingest alone: 1,290 MB with 1 GB, 936 MB with 400 MB)
+            # (see INGEST_MEMORY_LIMIT)
             con.execute(f"set memory_limit = '{INGEST_MEMORY_LIMIT}'")
             # GX checks each batch's rows in its own process while the next batch loads
             summary = ingest_source(
