@@ -94,7 +94,11 @@ def stop(home: Path) -> None:
     process, path = entry
     if process.poll() is None:
         process.terminate()
-        process.wait()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
     path.unlink(missing_ok=True)
 
 
@@ -106,6 +110,11 @@ def serve(listening: int, path: Path) -> None:
     one command and exit."""
     import gc
 
+    # a build run in the background starts with SIGINT ignored, and Dagster gives SIGTERM
+    # SIGINT's handler during a run, so this process may inherit both ignored: `stop` and
+    # a passed-on interrupt must reach it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     gc.disable()  # what dbt-core imports lives to the end of this process
     parent = os.getppid()
     listener = socket.socket(fileno=listening)

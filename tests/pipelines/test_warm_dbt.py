@@ -105,3 +105,21 @@ def test_a_process_the_run_did_not_use_is_stopped(tmp_path):
     assert process.poll() is not None
     assert not socket.exists()
     assert warm_dbt.started(tmp_path) is None
+
+
+def test_the_process_stops_also_when_the_build_ignores_interrupts(tmp_path):
+    """A build started in the background ignores SIGINT, and Dagster then gives SIGTERM the
+    same disposition: the process, which inherits both, still stops at once."""
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in before:
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        process = waiting_process(tmp_path)
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+    time.sleep(1)  # past the point where it set its own handlers
+    started = time.perf_counter()
+    warm_dbt.stop(tmp_path)
+    assert process.returncode == -signal.SIGTERM
+    assert time.perf_counter() - started < 5
