@@ -54,7 +54,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def home_for_dbt(settings: Settings, warm_socket: Path | None = None) -> Iterator[None]:
+def environment_for_dbt(settings: Settings, warm_socket: Path | None = None) -> Iterator[None]:
     """HOME is the shop's home while dagster-dbt starts dbt (it passes this process's
     environment to dbt's), so that the build profile's ~/warehouse.duckdb is this home's;
     and the dbt command finds the process that waits for it, if one does (warm_dbt.py)."""
@@ -63,8 +63,8 @@ def home_for_dbt(settings: Settings, warm_socket: Path | None = None) -> Iterato
     changes = {
         "HOME": str(settings.home),
         SOCKET_ENV: str(warm_socket) if warm_socket else None,
-        # dbt.log without the debug lines (every query's SQL; 3 MB for the hand-made shop,
-        # about a tenth of dbt's CPU): what went wrong is in its output, in the build log
+        # dbt.log without the debug lines (every query's SQL: 3.4 MB for the hand-made
+        # shop); what went wrong is in dbt's output, in the build log
         "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "info"),
     }
     before = {name: os.environ.get(name) for name in changes}

@@ -14,7 +14,7 @@ from pipelines.lib.dbt_manifest import (
     dbt_build_args,
     dbt_project,
     ensure_manifest,
-    home_for_dbt,
+    environment_for_dbt,
     home_target_dir,
     wait_for_parse_ahead,
 )
@@ -112,7 +112,7 @@ def shopkpi_dbt_models(
     )
     try:
         # the build profile's ~/warehouse.duckdb; dbt's waiting process
-        with home_for_dbt(settings, warm_dbt.started(settings.home)):
+        with environment_for_dbt(settings, warm_dbt.started(settings.home)):
             invocation = dbt.cli(
                 [
                     "build",
