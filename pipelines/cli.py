@@ -222,11 +222,14 @@ def main(argv: list[str] | None = None) -> int:
         settings.ensure_dirs()
         demo_if_empty(settings)
     else:
-        # this process lives for one build: what it imports and loads (Dagster, dbt-core
-        # through dagster-dbt, the definitions) stays to the end, and the collector's full
+        # this process lives for one build: what it imports and loads (Dagster,
+        # dagster-dbt, the definitions) stays to the end, and the collector's full
         # passes over it while it loads took about 0.9 s of a small shop's build. Collection
         # resumes, with that heap frozen out of it, once the job is loaded (_build_locked).
         gc.disable()
+        from pipelines.lib.warm_dbt import keep_dbt_core_out
+
+        keep_dbt_core_out()
         return build(settings, full=args.full)
     return 0
 

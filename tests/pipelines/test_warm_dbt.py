@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -123,3 +124,38 @@ def test_the_process_stops_also_when_the_build_ignores_interrupts(tmp_path):
     warm_dbt.stop(tmp_path)
     assert process.returncode == -signal.SIGTERM
     assert time.perf_counter() - started < 5
+
+
+JOB_WITH_OR_WITHOUT_DBT_CORE = """
+import json, sys
+from pipelines.lib.warm_dbt import keep_dbt_core_out
+if sys.argv[1] == "hidden":
+    keep_dbt_core_out()
+from pipelines.definitions import defs
+graph = defs().resolve_job_def("daily_build").asset_layer.asset_graph
+print(json.dumps({
+    "assets": sorted(key.to_user_string() for key in graph.get_all_asset_keys()),
+    "checks": sorted(f"{key.asset_key.to_user_string()}:{key.name}"
+                     for key in graph.asset_check_keys),
+    "dbt_modules": sorted(name for name in sys.modules if name.split(".")[0] == "dbt"
+                          and sys.modules[name] is not None),
+}))
+"""
+
+
+def test_a_builds_process_loads_the_same_job_without_dbt_core(tmp_path):
+    def load(how: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", JOB_WITH_OR_WITHOUT_DBT_CORE, how],
+            env=os.environ | {"SHOPKPI_HOME": str(tmp_path)},
+            capture_output=True, text=True, timeout=180, check=True,
+        )  # fmt: skip
+        return json.loads(done.stdout.splitlines()[-1])
+
+    hidden, normal = load("hidden"), load("normal")
+    assert hidden["dbt_modules"] == []  # not imported: dagster-dbt's stand-ins served
+    assert normal["dbt_modules"]  # the check can fail: dagster-dbt imports dbt-core if it can
+    # every model, source and dbt test is the same asset or check either way
+    assert hidden["assets"] == normal["assets"]
+    assert hidden["checks"] == normal["checks"]
+    assert any(check.startswith("marts/fct_daily_kpis:") for check in hidden["checks"])
