@@ -91,4 +91,4 @@ bench-pages: setup browser-deps ## time every page in Chromium on the current SH
 	$(PY) -m tests.e2e.bench_pages
 
 clean: ## remove the venv and build output (keeps data/)
-	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
+	rm -rf $(VENV) dbt_project/target dbt_project/logs .cache .pytest_cache .ruff_cache

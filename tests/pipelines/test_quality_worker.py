@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 
 from pipelines.lib import quality_worker
 from pipelines.lib.quality import validate_rows_after
-from pipelines.lib.settings import Settings
+from pipelines.lib.settings import SOURCES, Settings
 from pipelines.lib.warehouse import ensure_schemas
 
 ORDER = (
@@ -138,3 +139,57 @@ def test_a_break_in_a_later_chunk_fails_the_suite_and_reaches_the_data_docs(tmp_
     stored = list((home / "gx" / "uncommitted" / "validations").rglob("*.json"))
     assert len(stored) == 2
     assert result.docs_path is not None and result.docs_path.exists()
+
+
+def test_a_new_home_reuses_the_suites_another_set_up_and_a_changed_suite_is_set_up_again(
+    tmp_path, monkeypatch
+) -> None:
+    from pipelines.lib import quality
+    from pipelines.lib.quality import Suites, as_frame, rows_to_check_sql
+
+    monkeypatch.setattr(quality, "GX_SET_UP_CACHE", tmp_path / "kept")
+    set_up = []
+    real_set_up = Suites._set_up
+    monkeypatch.setattr(Suites, "_set_up", lambda self, s: set_up.append(s) or real_set_up(self, s))
+
+    def verdict(home: Path):
+        con = warehouse(home)
+        con.execute(ORDER.format(id="A1", status="paid", qty=2, load=1))
+        con.execute(ORDER.format(id="A2", status="lost", qty=1, load=1))  # a broken rule
+        suites = Suites(home)
+        for source in SOURCES:  # as the worker does before the first rows arrive
+            suites.checkpoint(source)
+        reader = con.execute(rows_to_check_sql("orders"), [0]).to_arrow_reader(10)
+        return suites.validate("orders", (as_frame(batch) for batch in reader))
+
+    first = verdict(tmp_path / "first")
+    assert sorted(set_up) == sorted(SOURCES)  # a home with nothing kept yet: all set up
+    set_up.clear()
+    second = verdict(tmp_path / "second")
+    assert set_up == []  # the kept set-up, copied: nothing set up again
+    assert (second.success, second.rows_checked, second.failed) == (
+        first.success, first.rows_checked, first.failed,
+    )  # fmt: skip
+    assert not second.success and second.docs_path is not None and second.docs_path.exists()
+    assert len(list((tmp_path / "second" / "gx" / "uncommitted" / "validations").rglob("*.json")))
+
+    # a suite that changed (here: a new rule for ads) sets every source up again
+    real_expectations = quality.expectations
+
+    def changed(spec):
+        rules = real_expectations(spec)
+        if spec.name == "ads":
+            import great_expectations.expectations as gxe
+
+            rules.append(gxe.ExpectTableRowCountToBeBetween(min_value=0))
+        return rules
+
+    monkeypatch.setattr(quality, "expectations", changed)
+    third = verdict(tmp_path / "second")  # the same home, its stored set-up now outdated
+    assert sorted(set_up) == sorted(SOURCES)
+    # the same rules broken (its rows are in twice now)
+    assert [line.split(":")[0] for line in third.failed] == [
+        line.split(":")[0] for line in first.failed
+    ]
+    stored = json.loads((tmp_path / "second" / "gx" / "expectations" / "raw_ads.json").read_text())
+    assert "expect_table_row_count_to_be_between" in {e["type"] for e in stored["expectations"]}
