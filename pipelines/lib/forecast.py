@@ -519,8 +519,6 @@ def recent_rate(series: pl.DataFrame, names: list[str], h: int) -> pl.DataFrame:
     """RECENT_RATE for many sparse SKUs at once: the mean daily units of the last
     RECENT_DAYS days (all of them when the series is shorter), flat over the horizon, with
     the 10% and 90% quantiles of a Poisson demand of that rate as the 80% interval."""
-    from scipy.stats import poisson
-
     if not names:
         return pl.DataFrame(schema=PREDICTION_SCHEMA)
     rates = (
@@ -531,8 +529,8 @@ def recent_rate(series: pl.DataFrame, names: list[str], h: int) -> pl.DataFrame:
     )
     rate = rates["rate"].to_numpy()
     # a rate under one a day has a 90% quantile of 0: the band still holds its own mean
-    low = np.minimum(np.nan_to_num(poisson.ppf(0.1, rate)), rate)
-    high = np.maximum(np.nan_to_num(poisson.ppf(0.9, rate)), rate)
+    low = np.minimum(np.nan_to_num(poisson_quantile(0.1, rate)), rate)
+    high = np.maximum(np.nan_to_num(poisson_quantile(0.9, rate)), rate)
     rates = rates.with_columns(
         pl.Series("yhat_lower", low, dtype=pl.Float64),
         pl.Series("yhat_upper", high, dtype=pl.Float64),
@@ -549,6 +547,16 @@ def recent_rate(series: pl.DataFrame, names: list[str], h: int) -> pl.DataFrame:
             "yhat_upper",
         )
     )
+
+
+def poisson_quantile(q: float, rate: np.ndarray) -> np.ndarray:
+    """scipy.stats.poisson.ppf(q, rate), as scipy computes it, on scipy.special alone: a
+    small shop's forecasts need nothing else of scipy.stats, a second to import."""
+    from scipy import special
+
+    upper = np.ceil(special.pdtrik(q, rate))
+    lower = np.maximum(upper - 1, 0)
+    return np.where(special.pdtr(lower, rate) >= q, lower, upper)
 
 
 def recent_rate_sd(series: pl.DataFrame, names: list[str]) -> dict[str, float]:

@@ -189,3 +189,14 @@ def test_a_sku_that_sold_on_few_days_gets_its_recent_rate_without_a_model() -> N
     assert ahead["yhat"].to_list() == pytest.approx([6 / 90] * 28)
     # the 90% quantile of a Poisson demand of 0.07 a day is 0: the band still holds the mean
     assert (ahead["yhat_lower"] == 0).all() and (ahead["yhat_upper"] >= ahead["yhat"]).all()
+
+
+def test_the_poisson_band_is_scipys_quantile() -> None:
+    from scipy.stats import poisson
+
+    rates = np.concatenate(
+        [[0, 1e-9, 0.01, 0.5, 0.99, 1, 2, 3.3, 25.5, 1234.5],
+         np.random.default_rng(0).gamma(0.5, 4, 20_000)]
+    )  # fmt: skip
+    for q in (0.1, 0.9):
+        assert np.array_equal(forecast.poisson_quantile(q, rates), poisson.ppf(q, rates))
