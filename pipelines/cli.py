@@ -132,9 +132,9 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
         job = defs().resolve_job_def("daily_build")
         # dbt imports while ingest and the checks run (warm_dbt.py), unless loading the
         # inbox needs the memory; started now, not with the GX worker, which the checks
-        # wait for, and yielding the cores to the two processes the build waits for
+        # wait for, so that the two do not share the other core while Dagster loads
         if warm_dbt.inbox_bytes(settings.inbox) < warm_dbt.SMALL_INBOX_BYTES:
-            warm_dbt.start(settings.home, settings.build_log, yield_cpu=True)
+            warm_dbt.start(settings.home, settings.build_log)
         if not gc.isenabled():  # `make pipeline`'s own process: see main()
             gc.freeze()
             gc.enable()

@@ -22,7 +22,6 @@ at the top.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -42,7 +41,6 @@ DBT = str(Path(sys.executable).with_name("dbt"))  # the venv's dbt, when no proc
 SOCKET_ENV = "SHOPKPI_WARM_DBT"  # where the command finds the waiting process
 ACCEPTED = b"A"  # the process took the command: it runs dbt now
 CODE = struct.Struct("!i")  # then dbt's exit code
-YIELDING_NICENESS = 10  # a tenth of a core's share beside a busy process of the build
 SMALL_INBOX_BYTES = 64_000_000  # above: ingest's memory, not dbt's start, is what counts
 
 _started: dict[Path, tuple[subprocess.Popen, Path]] = {}
@@ -68,15 +66,9 @@ def inbox_bytes(inbox: Path) -> int:
     return sum(p.stat().st_size for p in inbox.rglob("*") if p.is_file()) if inbox.exists() else 0
 
 
-def start(home: Path, log_path: Path, yield_cpu: bool = False) -> None:
+def start(home: Path, log_path: Path) -> None:
     """Start this home's waiting dbt process (its own messages go to the build log). It
-    listens from this moment on: the socket is bound here and handed to it.
-
-    `yield_cpu`: dbt imports at a low priority, on what the build and the GX worker leave of
-    the cores. Started early, it is needed only once the checks are done; on two cores a
-    third busy process otherwise slows the two the build waits for (hand-made shop: about
-    1.5 s of 21 s). dbt then runs at the build's priority again if the system lets a
-    process raise its own (else a little behind the user's other programs)."""
+    listens from this moment on: the socket is bound here and handed to it."""
     home = home.resolve()
     stop(home)
     path = socket_path(home)
@@ -89,13 +81,7 @@ def start(home: Path, log_path: Path, yield_cpu: bool = False) -> None:
         listener.bind(str(path))
         listener.listen(1)
         process = subprocess.Popen(
-            [
-                *DBT_COMMAND,
-                "--serve",
-                str(listener.fileno()),
-                str(path),
-                *(["--yield-cpu"] if yield_cpu else []),
-            ],
+            [*DBT_COMMAND, "--serve", str(listener.fileno()), str(path)],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
@@ -129,9 +115,9 @@ def stop(home: Path) -> None:
 # ---- the waiting process ----------------------------------------------------------
 
 
-def serve(listening: int, path: Path, yield_cpu: bool = False) -> None:
+def serve(listening: int, path: Path) -> None:
     """Import dbt (a command that comes meanwhile waits in the socket's backlog), then run
-    one command and exit. `yield_cpu`: import at a low priority (see `start`)."""
+    one command and exit."""
     import gc
 
     # a build run in the background starts with SIGINT ignored, and Dagster gives SIGTERM
@@ -142,15 +128,9 @@ def serve(listening: int, path: Path, yield_cpu: bool = False) -> None:
     gc.disable()  # what dbt-core imports lives to the end of this process
     parent = os.getppid()
     listener = socket.socket(fileno=listening)
-    if yield_cpu:
-        os.nice(YIELDING_NICENESS)
     import dbt.adapters.duckdb  # the adapter the build profile names
     import dbt.task.build  # noqa: F401  what `dbt build` runs
     from dbt.cli.main import cli
-
-    if yield_cpu:  # dbt itself runs at the build's priority, where the system lets it
-        with contextlib.suppress(PermissionError):
-            os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, parent))
 
     gc.freeze()
     gc.enable()
@@ -246,6 +226,6 @@ def command(args: list[str]) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:
-        serve(int(sys.argv[2]), Path(sys.argv[3]), yield_cpu="--yield-cpu" in sys.argv[4:])
+        serve(int(sys.argv[2]), Path(sys.argv[3]))
     else:
         sys.exit(command(sys.argv[1:]))

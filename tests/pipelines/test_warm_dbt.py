@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -96,30 +95,6 @@ def test_an_interrupted_command_stops_dbt_in_the_waiting_process(tmp_path):
         assert "KeyboardInterrupt" in command.stdout.read()  # raised in dbt, as by Ctrl-C
         assert process.wait(timeout=60) is not None
         assert not (tmp_path / "target" / "manifest.json").exists()  # the parse stopped
-    finally:
-        warm_dbt.stop(tmp_path)
-
-
-def test_a_yielding_process_imports_at_a_low_priority_then_runs_at_the_builds(tmp_path):
-    warm_dbt.start(tmp_path, tmp_path / "build.log", yield_cpu=True)
-    process, _ = warm_dbt._started[tmp_path.resolve()]
-    ours = os.getpriority(os.PRIO_PROCESS, 0)
-    try:
-        yielding = ours + warm_dbt.YIELDING_NICENESS
-        # root, or RLIMIT_NICE, lets a process take its priority back (this machine: root)
-        can_raise = os.geteuid() == 0 or resource.getrlimit(resource.RLIMIT_NICE)[0] > 0
-        last = ours if can_raise else yielding
-        seen = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not (yielding in seen and seen[-1] == last):
-            niceness = os.getpriority(os.PRIO_PROCESS, process.pid)
-            if not seen or seen[-1] != niceness:
-                seen.append(niceness)
-            time.sleep(0.02)
-        # while dbt-core imports (seconds), a tenth of a core's share; then ours again
-        assert yielding in seen
-        assert seen[-1] == last
-        assert warm_dbt.started(tmp_path) is not None  # and it still waits for the command
     finally:
         warm_dbt.stop(tmp_path)
 
