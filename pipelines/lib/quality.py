@@ -15,6 +15,7 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import inspect
 import itertools
 import json
 import os
@@ -252,15 +253,18 @@ class Suites:
     @functools.cached_property
     def _stamps(self) -> dict[Path, str]:
         """Each source's marker file and what its checkpoint is set up from: the suite's
-        expectations and GX's version."""
+        expectations, the code that sets it up and GX's version."""
         import great_expectations as gx
 
+        set_up_code = inspect.getsource(Suites._set_up)
         stamps = {}
         for source in SOURCES:
             expected = [e.configuration.to_json_dict() for e in expectations(SPECS[source])]
             for config in expected:
                 config.pop("id", None)  # a new one for every object made
-            text = json.dumps([gx.__version__, source, expected], sort_keys=True, default=str)
+            text = json.dumps(
+                [gx.__version__, set_up_code, source, expected], sort_keys=True, default=str
+            )
             stamps[self._set_up_dir / source] = hashlib.sha256(text.encode()).hexdigest()
         return stamps
 
