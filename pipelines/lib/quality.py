@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.lib.canonical import DUCKDB_TYPES, SPECS, SourceSpec
-from pipelines.lib.settings import SOURCES, Settings
+from pipelines.lib.settings import REPO_ROOT, SOURCES, Settings
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # nothing phones home
 
@@ -200,7 +200,7 @@ def _docs_stale_marker(home: Path) -> Path:
 
 # the suites' set-up as stored by the last home that made it, by what it was set up from:
 # a new home copies it (see Suites)
-GX_SET_UP_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "gx-set-up"
+GX_SET_UP_CACHE = REPO_ROOT / ".cache" / "gx-set-up"
 
 
 class Suites:
@@ -251,6 +251,11 @@ class Suites:
         return self._set_up(source)
 
     @functools.cached_property
+    def _expectations(self) -> dict[str, list]:
+        """Each source's suite as the code states it (stamped, and set up when it changed)."""
+        return {source: expectations(SPECS[source]) for source in SOURCES}
+
+    @functools.cached_property
     def _stamps(self) -> dict[Path, str]:
         """Each source's marker file and what its checkpoint is set up from: the suite's
         expectations, the code that sets it up and GX's version."""
@@ -259,7 +264,7 @@ class Suites:
         set_up_code = inspect.getsource(Suites._set_up)
         stamps = {}
         for source in SOURCES:
-            expected = [e.configuration.to_json_dict() for e in expectations(SPECS[source])]
+            expected = [e.configuration.to_json_dict() for e in self._expectations[source]]
             for config in expected:
                 config.pop("id", None)  # a new one for every object made
             text = json.dumps(
@@ -283,7 +288,7 @@ class Suites:
         batch = next((b for b in asset.batch_definitions if b.name == "loaded rows"), None)
         batch = batch or asset.add_batch_definition_whole_dataframe("loaded rows")
         suite = context.suites.add_or_update(
-            gx.ExpectationSuite(name=f"raw_{source}", expectations=expectations(SPECS[source]))
+            gx.ExpectationSuite(name=f"raw_{source}", expectations=self._expectations[source])
         )
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"raw_{source}", data=batch, suite=suite)
