@@ -19,7 +19,7 @@ changed_orders as (
 
     select distinct order_id
     from {{ ref('stg_shop__order_lines') }}
-    where load_id > (select coalesce(max(load_id), -1) from {{ this }})
+    where {{ loads_since_last_build() }}
 
 ),
 

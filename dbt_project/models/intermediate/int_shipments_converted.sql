@@ -16,7 +16,7 @@ shipments as (
 
     select * from {{ ref('stg_shop__shipments') }}
     {% if is_incremental() %}
-        where load_id > (select coalesce(max(load_id), -1) from {{ this }})
+        where {{ loads_since_last_build() }}
     {% endif %}
 
 ),

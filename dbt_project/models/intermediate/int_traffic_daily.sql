@@ -25,7 +25,7 @@ changed_days as (
         traffic_date,
         platform
     from traffic
-    where load_id > (select coalesce(max(load_id), -1) from {{ this }})
+    where {{ loads_since_last_build() }}
 
 ),
 
