@@ -149,7 +149,8 @@ def tables(warehouse: Path) -> dict[str, pl.DataFrame]:
     return {r: f.with_columns(pl.col(pl.Decimal).cast(pl.Float64)) for r, f in frames.items()}
 
 
-INCREMENTAL_COPY = "after_incremental_build.duckdb"
+# the file keeps its name: views name their tables "warehouse"."schema"."table"
+INCREMENTAL_COPY = Path("after_incremental_build") / "warehouse.duckdb"
 
 
 def build_stepwise_then_check(root: Path) -> Settings:
@@ -165,6 +166,7 @@ def build_stepwise_then_check(root: Path) -> Settings:
     second = build(settings, target)
     assert not second["plan"].full, second["plan"].reason
     assert second["plan"].reason == "new rows of logistics, orders, traffic since the last build"
+    (settings.home / INCREMENTAL_COPY).parent.mkdir()
     shutil.copy(settings.warehouse, settings.home / INCREMENTAL_COPY)
     assert build(settings, target, full=True, check=True)["plan"].full
     return settings

@@ -52,7 +52,9 @@ final as (
         bool_or(
             paid_at > first_paid_at
             and paid_at <= {{ dbt.dateadd('day', 90, 'first_paid_at') }}
-        ) as repurchased_90d
+        ) as repurchased_90d,
+        -- the build that computed the row: its tests check the customers it rewrote
+        '{{ invocation_id }}' as customer_build_id
     from with_first
     group by platform, customer_id
 

@@ -14,9 +14,11 @@ fx as (
 
 ),
 
-orders as (
+-- the daily marts' net revenue of valid orders, summed by month: thousands of rows, where
+-- the orders are millions
+daily_kpis as (
 
-    select * from {{ ref('int_orders_summarised') }}
+    select * from {{ ref('fct_daily_kpis') }}
 
 ),
 
@@ -41,15 +43,15 @@ targets_converted as (
 
 ),
 
-valid_orders as (
+sales_days as (
 
     select
         platform,
-        cast(date_trunc('month', paid_date) as date) as paid_month,
-        paid_date,
+        cast(date_trunc('month', "date") as date) as paid_month,
+        "date" as paid_date,
         net_revenue
-    from orders
-    where is_valid
+    from daily_kpis
+    where orders > 0
 
 ),
 
@@ -59,21 +61,21 @@ month_revenue as (
         paid_month,
         platform,
         sum(net_revenue) as net_revenue
-    from valid_orders
+    from sales_days
     group by paid_month, platform
     union all
     select
         paid_month,
         'all' as platform,
         sum(net_revenue) as net_revenue
-    from valid_orders
+    from sales_days
     group by paid_month
 
 ),
 
 last_sales_day as (
 
-    select max(paid_date) as last_day from valid_orders
+    select max(paid_date) as last_day from sales_days
 
 ),
 
