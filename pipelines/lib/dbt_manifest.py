@@ -84,26 +84,28 @@ def _set_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
+BUILD_PROFILE = {
+    "shopkpi": {
+        "target": "duckdb",
+        "outputs": {
+            "duckdb": {
+                "type": "duckdb",
+                "path": "~/warehouse.duckdb",
+                "threads": 2,
+                "settings": {"memory_limit": DBT_MEMORY_LIMIT},
+            }
+        },
+    }
+}
+
+
 def write_build_profile(folder: Path) -> Path:
     """The profile every build passes to dbt. It is the same text for every home: it names
     `~/warehouse.duckdb` and dbt runs with HOME set to the shop's home. dbt keys its partial
     parse on the profile's values (and the vars), so one parse serves every home with the
     same settings (`PARSE_CACHE`) instead of ~11 s of CPU parsing each new home."""
     folder.mkdir(parents=True, exist_ok=True)
-    profile = {
-        "shopkpi": {
-            "target": "duckdb",
-            "outputs": {
-                "duckdb": {
-                    "type": "duckdb",
-                    "path": "~/warehouse.duckdb",
-                    "threads": 2,
-                    "settings": {"memory_limit": DBT_MEMORY_LIMIT},
-                }
-            },
-        }
-    }
-    text = yaml.safe_dump(profile, sort_keys=False)
+    text = yaml.safe_dump(BUILD_PROFILE, sort_keys=False)
     path = folder / "profiles.yml"
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         temporary = path.with_name(f".profiles.{os.getpid()}.yml")
@@ -134,10 +136,10 @@ _parsing: dict[Path, subprocess.Popen] = {}
 
 
 def parse_cache(settings: Settings) -> Path:
-    """Where the partial parse for these shop settings is kept (vars and dbt's version in
-    the key: either change makes dbt parse from scratch)."""
+    """Where the partial parse for these shop settings is kept (vars, the build profile and
+    dbt's version in the key: a change to any makes dbt parse from scratch)."""
     key = json.dumps(
-        [settings.dbt_vars(), importlib.metadata.version("dbt-core"),
+        [settings.dbt_vars(), BUILD_PROFILE, importlib.metadata.version("dbt-core"),
          importlib.metadata.version("dbt-duckdb")],
         sort_keys=True,
     )  # fmt: skip

@@ -65,3 +65,14 @@ def test_other_settings_are_another_parse() -> None:
         "/nowhere", {"timezone": "Pacific/Chatham", "reporting_currency": "NZD"}
     )
     assert dbt_manifest.parse_cache(china) != dbt_manifest.parse_cache(chatham)
+
+
+def test_another_build_profile_is_another_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dbt parses from scratch when the profile changed (e.g. dbt's memory limit): a parse
+    kept under the old profile must not be handed to every new home."""
+    settings = Settings.from_values("/nowhere", {})
+    before = dbt_manifest.parse_cache(settings)
+    outputs = dbt_manifest.BUILD_PROFILE["shopkpi"]["outputs"]
+    changed = {"duckdb": {**outputs["duckdb"], "settings": {"memory_limit": "1234MB"}}}
+    monkeypatch.setitem(dbt_manifest.BUILD_PROFILE["shopkpi"], "outputs", changed)
+    assert dbt_manifest.parse_cache(settings) != before
