@@ -28,17 +28,17 @@
     The constant is read when the model compiles: DuckDB then skips the older row groups
     by their min/max (against a `(select max(load_id) ...)` subquery it read and converted
     every row: ten million order lines, 1.4 s against 9 s). -#}
-{% macro loads_since_last_build(load_column='load_id') -%}
-    {{ load_column }} > {{ last_load_id(this) }}
+{% macro loads_since_last_build() -%}
+    load_id > {{ value_of('select coalesce(max(load_id), -1) from ' ~ this) }}
 {%- endmacro %}
 
-{#- The largest load_id in `relation`, -1 when it has none (0 when not executing: dbt
-    parses the model before it runs it). -#}
-{% macro last_load_id(relation) -%}
+{#- The single value `sql` returns, as SQL text ('null' for NULL), read when the model or
+    test runs; 'null' while dbt only parses it. -#}
+{% macro value_of(sql) -%}
     {%- if execute -%}
-        {%- set result = run_query('select coalesce(max(load_id), -1) from ' ~ relation) -%}
-        {{- result.columns[0].values()[0] -}}
+        {%- set value = run_query(sql).columns[0].values()[0] -%}
+        {{- 'null' if value is none else value -}}
     {%- else -%}
-        -1
+        null
     {%- endif -%}
 {%- endmacro %}

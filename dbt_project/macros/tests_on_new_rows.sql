@@ -19,27 +19,18 @@
     {%- elif where -%}
         {%- set where = where
             | replace('__relation__', relation | string)
-            | replace('__this_build__', "'" ~ invocation_id ~ "'")
-            | replace('__last_built_load__', last_built_load() | string) -%}
+            | replace('__this_build__', "'" ~ invocation_id ~ "'") -%}
+        {%- if '__last_built_load__' in where -%}
+            {#- a constant: DuckDB skips the older row groups (a subquery reads them all) -#}
+            {%- set where = where | replace('__last_built_load__', value_of(
+                'select max(through_load_id) from audit.transform_builds where succeeded'
+            ) | string) -%}
+        {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where {{ where }}) dbt_subquery
         {%- endset -%}
         {%- do return(filtered) -%}
     {%- else -%}
         {%- do return(relation) -%}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The last load the previous finished build read, as a constant (DuckDB skips older row
-    groups by their min/max; against a subquery it reads every row). -#}
-{% macro last_built_load() -%}
-    {%- if execute -%}
-        {%- set result = run_query(
-            'select max(through_load_id) from audit.transform_builds where succeeded'
-        ) -%}
-        {%- set load_id = result.columns[0].values()[0] -%}
-        {{- 'null' if load_id is none else load_id -}}
-    {%- else -%}
-        null
     {%- endif -%}
 {%- endmacro %}
