@@ -266,17 +266,26 @@ def _by_features(series: pl.DataFrame, names: list[str], hold_back: int) -> dict
     return groups
 
 
-def _n_jobs() -> int:
+# below this many series a batch is fitted in the build's process: a pool's first start
+# (a fork server importing statsforecast, about 2.3 s here) costs more than fitting a few
+# series on one core (one more day of the ten-million-line shop refits 9: 3.6 s in a pool,
+# 2.7 s without)
+POOL_MIN_SERIES = 10
+
+
+def _n_jobs(series_count: int) -> int:
+    if series_count < POOL_MIN_SERIES:
+        return 1
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _statsforecast(models: list) -> StatsForecast:
+def _statsforecast(models: list, series_count: int) -> StatsForecast:
     from statsforecast import StatsForecast
     from statsforecast.models import SeasonalNaive
 
     # a model that fails on a series (e.g. ARIMA on a perfectly regular one) falls back to
     # the baseline for that series instead of failing the build
-    return StatsForecast(models=models, freq="D", n_jobs=_n_jobs(),
+    return StatsForecast(models=models, freq="D", n_jobs=_n_jobs(series_count),
                          fallback_model=SeasonalNaive(season_length=SEASON))  # fmt: skip
 
 
@@ -354,7 +363,7 @@ def cross_validate(series: pl.DataFrame, names: list[str], models: tuple[str, ..
     frames = []
     for features, group in _by_features(series, names, N_WINDOWS * h).items():
         df = _pandas(series.filter(pl.col("series").is_in(group)), features)
-        sf = _statsforecast([make_model(m, h) for m in models])
+        sf = _statsforecast([make_model(m, h) for m in models], len(group))
         with _worker_processes():
             # refit=False: fitted once at the first origin, then updated with the newer
             # actuals for the later windows (parameters kept): a third of the fits. The
@@ -499,7 +508,7 @@ def forecast_ahead(series: pl.DataFrame, choices: dict[str, str], h: int) -> pl.
             columns=["unique_id", "ds"],
         )  # fmt: skip
         future = pd.concat([future, calendar_features(future["ds"])[list(features)]], axis=1)
-        sf = _statsforecast([make_model(model, h)])
+        sf = _statsforecast([make_model(model, h)], len(names))
         with _worker_processes():
             fc = pl.from_pandas(sf.forecast(df=df, h=h, X_df=future, level=[LEVEL]))
         frames.append(
