@@ -131,10 +131,10 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
         keep_event_log_connections(instance)  # ~400 events a build: 7 s -> 2 s
         job = defs().resolve_job_def("daily_build")
         # dbt imports while ingest and the checks run (warm_dbt.py), unless loading the
-        # inbox needs the memory; started now, not with the GX worker, which the checks
-        # wait for, so that the two do not share the other core while Dagster loads
-        if warm_dbt.inbox_bytes(settings.inbox) < warm_dbt.SMALL_INBOX_BYTES:
-            warm_dbt.start(settings.home, settings.build_log)
+        # inbox needs the memory (then an ingest step starts it); started now, not with
+        # the GX worker, which the checks wait for, so that the two do not share the
+        # other core while Dagster loads
+        warm_dbt.start_if_little_to_load(settings.home, settings.inbox, settings.build_log)
         if not gc.isenabled():  # `make pipeline`'s own process: see main()
             gc.freeze()
             gc.enable()

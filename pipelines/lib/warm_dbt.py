@@ -44,6 +44,7 @@ CODE = struct.Struct("!i")  # then dbt's exit code
 SMALL_INBOX_BYTES = 64_000_000  # above: ingest's memory, not dbt's start, is what counts
 
 _started: dict[Path, tuple[subprocess.Popen, Path]] = {}
+_start_after_ingest: set[Path] = set()  # homes whose build starts dbt after a big ingest
 
 
 def keep_dbt_core_out() -> None:
@@ -64,6 +65,26 @@ def socket_path(home: Path) -> Path:
 
 def inbox_bytes(inbox: Path) -> int:
     return sum(p.stat().st_size for p in inbox.rglob("*") if p.is_file()) if inbox.exists() else 0
+
+
+def start_if_little_to_load(home: Path, inbox: Path, log_path: Path) -> None:
+    """At the start of a build (`make pipeline`): start the waiting process now when the
+    inbox is small, else after the ingest step that leaves little in it (`after_ingest`:
+    the large exports loaded and their memory given back), so that dbt imports while the
+    last small sources load and the checks run instead of after them."""
+    if inbox_bytes(inbox) < SMALL_INBOX_BYTES:
+        start(home, log_path)
+    else:
+        _start_after_ingest.add(home.resolve())
+
+
+def after_ingest(home: Path, inbox: Path, log_path: Path) -> None:
+    """An ingest step is done: start the process if this build waits to and little is left.
+    Runs started elsewhere (the Dagster UI, the daemon) never wait: their dbt step starts
+    its own process."""
+    if home.resolve() in _start_after_ingest and inbox_bytes(inbox) < SMALL_INBOX_BYTES:
+        _start_after_ingest.discard(home.resolve())
+        start(home, log_path)
 
 
 def start(home: Path, log_path: Path) -> None:
@@ -98,6 +119,7 @@ def started(home: Path) -> Path | None:
 
 def stop(home: Path) -> None:
     """After the run: a process the run did not use is stopped."""
+    _start_after_ingest.discard(home.resolve())
     entry = _started.pop(home.resolve(), None)
     if entry is None:
         return

@@ -159,3 +159,28 @@ def test_a_builds_process_loads_the_same_job_without_dbt_core(tmp_path):
     assert hidden["assets"] == normal["assets"]
     assert hidden["checks"] == normal["checks"]
     assert any(check.startswith("marts/fct_daily_kpis:") for check in hidden["checks"])
+
+
+def test_a_build_with_much_to_load_starts_dbt_after_the_ingest_that_leaves_little(tmp_path):
+    inbox = tmp_path / "inbox" / "orders"
+    inbox.mkdir(parents=True)
+    big = inbox / "orders.csv"
+    with big.open("wb") as f:  # sparse: its size is what counts
+        f.truncate(warm_dbt.SMALL_INBOX_BYTES + 1)
+    try:
+        warm_dbt.start_if_little_to_load(tmp_path, inbox.parent, tmp_path / "build.log")
+        assert warm_dbt.started(tmp_path) is None  # ingest needs the memory first
+        warm_dbt.after_ingest(tmp_path, inbox.parent, tmp_path / "build.log")
+        assert warm_dbt.started(tmp_path) is None  # still much to load
+        big.unlink()  # loaded: moved to archive/
+        warm_dbt.after_ingest(tmp_path, inbox.parent, tmp_path / "build.log")
+        assert warm_dbt.started(tmp_path) is not None
+    finally:
+        warm_dbt.stop(tmp_path)
+
+
+def test_a_run_not_started_by_make_pipeline_never_starts_dbt_from_ingest(tmp_path):
+    """In the Dagster UI or the daemon the dbt step starts its own process."""
+    (tmp_path / "inbox").mkdir()
+    warm_dbt.after_ingest(tmp_path, tmp_path / "inbox", tmp_path / "build.log")
+    assert warm_dbt.started(tmp_path) is None

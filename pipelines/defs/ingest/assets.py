@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.defs.resources import ShopSettings
 from pipelines.ingest import ingest_source
-from pipelines.lib import quality_worker
+from pipelines.lib import quality_worker, warm_dbt
 from pipelines.lib.canonical import SPECS
 from pipelines.lib.settings import SOURCES
 from pipelines.lib.warehouse import INGEST_MEMORY_LIMIT, connect, ensure_schemas, keep_open
@@ -47,6 +47,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
                 ),
             )
             row_count = con.execute(f"select count(*) from raw.{source}").fetchone()[0]
+        warm_dbt.after_ingest(settings.home, settings.inbox, settings.build_log)
         for problem in summary.problems:
             context.log.error(problem)
         for note in summary.notes:
