@@ -106,7 +106,12 @@ def bars(
     columns = [category, value] + ([highlight] if highlight else [])
     data = frame.select(columns).to_pandas()
     encoding = {
-        "x": alt.X(f"{value}:Q", title=None, axis=alt.Axis(format=fmt)),
+        # whole numbers: no ticks between them (a tiny shop's axis read 0 0 0 1 1 1 2 2)
+        "x": alt.X(
+            f"{value}:Q",
+            title=None,
+            axis=alt.Axis(format=fmt, tickMinStep=1 if fmt.endswith(".0f") else alt.Undefined),
+        ),
         "y": alt.Y(f"{category}:N", title=None, sort="-x" if by_value else None),
         "tooltip": [f"{category}:N", alt.Tooltip(f"{value}:Q", format=fmt)],
     }

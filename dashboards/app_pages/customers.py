@@ -11,7 +11,8 @@ from dashboards import charts, data, page
 from dashboards.i18n import lang, t
 from dashboards.kpis import definition, label, safe_ratio
 
-ctx = page.begin("customers", main_source="orders")
+# gross profit needs the products (cost of goods) and logistics (shipping cost) exports
+ctx = page.begin("customers", main_source="orders", also_uses=("products", "logistics"))
 chosen = ctx.chosen
 last_month = chosen.end.replace(day=1)
 first_month = (last_month - dt.timedelta(days=335)).replace(day=1)  # 12 cohorts
@@ -69,10 +70,10 @@ left.altair_chart(
 config = page.columns(
     "dim_customers", {"orders": "count", "net_revenue": "money", "gross_profit": "money"}
 )
-segment_doc = customer_docs.get("rfm_segment", {})
+segment_doc = customer_docs.get(segment_column, {})  # the column shown, in the UI's language
 config |= {
     "segment": st.column_config.TextColumn(
-        label(segment_doc, "rfm_segment", lang()), help=definition(segment_doc, lang())
+        label(segment_doc, segment_column, lang()), help=definition(segment_doc, lang())
     ),
     "customers": st.column_config.NumberColumn(t("customers_count"), format="localized"),
     "revenue_per_customer": st.column_config.NumberColumn(t("revenue_per_customer"), format="%.2f"),

@@ -9,7 +9,8 @@ from dashboards import charts, data, page, report
 from dashboards.i18n import lang, t
 from dashboards.kpis import definition, format_value, label, roll_up
 
-ctx = page.begin("marketing", main_source="ads", also_uses=("orders",))
+# ROI and attributed gross profit need the costs of goods (products) and of shipping (logistics)
+ctx = page.begin("marketing", main_source="ads", also_uses=("orders", "products", "logistics"))
 chosen = ctx.chosen
 days = data.campaign_days(chosen.start, chosen.end)
 shop = data.daily_marketing(chosen.start, chosen.end)
