@@ -38,9 +38,8 @@ from pipelines.lib.quality import (
     last_passing_load,
     rows_to_check_sql,
 )
-from pipelines.lib.settings import SOURCES
+from pipelines.lib.settings import REPO_ROOT, SOURCES
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # half the chunk of a check in the build's process: this one runs beside ingest, and GX
 # holds several copies of a chunk (a 250,000-row chunk of orders: 350 MB, 125,000: 220 MB)
 WORKER_CHUNK_ROWS = CHUNK_ROWS // 2
@@ -89,7 +88,7 @@ class QualityWorker:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
-                cwd=PROJECT_ROOT,
+                cwd=REPO_ROOT,
                 text=True,
             )
         self.parts: dict[str, HandedOver] = {}  # by source, in this build
