@@ -87,3 +87,11 @@ def test_rolling_up_one_row_gives_back_the_mart(demo_build: Settings, table: str
         check_dtypes=False,
         rel_tol=1e-9,
     )
+
+
+def test_a_period_whose_sales_days_lack_costs_has_no_gross_profit() -> None:
+    """A day without orders has a gross profit of 0 whatever is known of the costs: summed
+    with the sales days whose costs are unknown it read 0 on the overview, not unknown."""
+    rows = days(orders=[1, 0], gross_profit=[None, 0.0])
+    assert period_value(rows, KPIS, "gross_profit") is None
+    assert period_value(days(gross_profit=[20.0, 5.0]), KPIS, "gross_profit") == 25.0
