@@ -20,6 +20,7 @@ import yaml
 
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
 from pipelines.lib.warehouse import DBT_MEMORY_LIMIT
+from pipelines.lib.warehouse import config as warehouse_config
 
 if TYPE_CHECKING:
     from dagster_dbt import DbtProject
@@ -92,7 +93,7 @@ BUILD_PROFILE = {
                 "type": "duckdb",
                 "path": "~/warehouse.duckdb",
                 "threads": 2,
-                "settings": {"memory_limit": DBT_MEMORY_LIMIT},
+                "settings": warehouse_config(DBT_MEMORY_LIMIT),
             }
         },
     }

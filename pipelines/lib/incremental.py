@@ -61,6 +61,7 @@ def models_fingerprint(settings: Settings) -> str:
 
 ASKED_FULL = "a full rebuild was asked for"
 WEEKLY_CHECK = "the weekly full rebuild that checks the incremental builds"
+FIRST_BUILD = "first build of this warehouse"
 
 
 def plan_build(
@@ -81,7 +82,7 @@ def plan_build(
         "order by started_at desc limit 1"
     ).fetchone()
     if last is None:
-        return full("first build of this warehouse")
+        return full(FIRST_BUILD)
     last_through, last_fingerprint, succeeded = last
     if not succeeded:
         return full("the last build stopped before it finished")

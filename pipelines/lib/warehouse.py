@@ -111,6 +111,34 @@ DBT_MEMORY_LIMIT = "900MB"
 INGEST_MEMORY_LIMIT = "300MB"
 
 
+# A build that adds a day appends a few rows to large tables and replaces a few (raw
+# orders, each incremental model). DuckDB's checkpoint then merges the small row groups this
+# leaves into their neighbours, whichever connection checkpoints next: at ten million order
+# lines 0.7 s for raw.orders alone, about 3 s a build in all. Every connection leaves them;
+# a full rebuild (asked for, or the weekly check) merges them once (`compact`).
+NO_VACUUM = 0  # DuckDB's max_vacuum_tasks; its default is 100
+VACUUM_TASKS = 100
+
+
+def config(memory_limit: str = MEMORY_LIMIT) -> dict[str, str | int]:
+    """How every writing connection of the pipeline opens the warehouse."""
+    return {"memory_limit": memory_limit, "max_vacuum_tasks": NO_VACUUM}
+
+
+def compact(con: duckdb.DuckDBPyConnection) -> None:
+    """Merge the row groups the incremental builds left small (see NO_VACUUM). DuckDB
+    merges them at a checkpoint with something to write: the time of this one, in
+    audit.compacted_at."""
+    con.execute(f"set max_vacuum_tasks = {VACUUM_TASKS}")
+    try:
+        con.execute(
+            "create or replace table audit.compacted_at as select current_localtimestamp() as at"
+        )
+        con.execute("checkpoint")
+    finally:
+        con.execute(f"set max_vacuum_tasks = {NO_VACUUM}")
+
+
 # the warehouse a run keeps open between its ingest and check steps (`keep_open`)
 _kept: dict[Path, duckdb.DuckDBPyConnection] = {}
 
@@ -122,7 +150,7 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con = kept.cursor()
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+        con = duckdb.connect(str(path), read_only=read_only, config={} if read_only else config())
     try:
         yield con
     finally:
@@ -136,7 +164,7 @@ def keep_open(path: Path) -> None:
     `connect` in between reuses the open database; each load still commits on its own."""
     if path not in _kept:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _kept[path] = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
+        _kept[path] = duckdb.connect(str(path), config=config())
 
 
 def let_go(path: Path) -> None:

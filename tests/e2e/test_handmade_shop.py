@@ -321,6 +321,16 @@ def last_run(settings: Settings) -> dict:
     return json.loads(last_run_path(settings).read_text(encoding="utf-8"))
 
 
+def compacted(settings: Settings) -> bool:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return bool(
+            con.execute(
+                "select count(*) from duckdb_tables() "
+                "where schema_name = 'audit' and table_name = 'compacted_at'"
+            ).fetchone()[0]
+        )
+
+
 def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
     tmp_path, capsys
 ) -> None:
@@ -340,9 +350,11 @@ def test_a_failed_quality_check_blocks_the_marts_and_keeps_the_last_publish(
     assert last_run(settings)["run_id"] == run_id  # no run at all
     assert hashlib.sha256(settings.published.read_bytes()).hexdigest() == published
     # FULL=1 builds anyway: the marts come out byte-identical, the file is not even rewritten
+    assert not compacted(settings)  # a first build has nothing to merge
     assert cli.build(settings, full=True) == 0
     assert last_run(settings)["published"] == "unchanged"
     assert hashlib.sha256(settings.published.read_bytes()).hexdigest() == published
+    assert compacted(settings), "a full rebuild merges the row groups the daily builds left"
     with duckdb.connect(str(settings.warehouse)) as con:
         con.execute(
             "insert into raw.orders (order_id, platform, customer_id, order_ts, status, sku, "

@@ -18,7 +18,7 @@ from pipelines.lib.dbt_manifest import (
     home_target_dir,
     wait_for_parse_ahead,
 )
-from pipelines.lib.warehouse import connect, ensure_schemas, let_go
+from pipelines.lib.warehouse import compact, connect, ensure_schemas, let_go
 from pipelines.lib.workers import return_freed_memory
 
 
@@ -131,6 +131,8 @@ def shopkpi_dbt_models(
         quality_worker.finish(settings.home)
     with connect(settings.warehouse) as con:
         incremental.build_finished(con, started)
+        if plan.full and plan.reason != incremental.FIRST_BUILD:
+            compact(con)  # what the incremental builds since the last full one left
         for result in incremental.compare_with_full(con, kept):
             if result["rows_only_incremental"] or result["rows_only_full"]:
                 context.log.warning(
