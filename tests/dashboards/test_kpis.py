@@ -95,3 +95,29 @@ def test_a_period_whose_sales_days_lack_costs_has_no_gross_profit() -> None:
     rows = days(orders=[1, 0], gross_profit=[None, 0.0])
     assert period_value(rows, KPIS, "gross_profit") is None
     assert period_value(days(gross_profit=[20.0, 5.0]), KPIS, "gross_profit") == 25.0
+
+
+def test_a_segment_with_a_customer_of_unknown_costs_has_no_gross_profit(
+    tmp_path, monkeypatch
+) -> None:
+    """The RFM table summed the gross profit of a segment's customers whose costs are
+    known and showed it as the segment's."""
+    from dashboards import data
+
+    settings = Settings.from_env(tmp_path)
+    settings.published.parent.mkdir(parents=True)
+    with duckdb.connect(str(settings.published)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.dim_customers as select * from (values "
+            "('tmall', 'a', 'Lost', '已流失客户', 1, 10.0, 4.0, 400), "
+            "('tmall', 'b', 'Lost', '已流失客户', 1, 20.0, null, 500), "
+            "('tmall', 'c', 'New', '新客户', 1, 30.0, 9.0, 3), "
+            "('tmall', 'd', 'New', '新客户', 1, 40.0, 6.0, 5)) "
+            "as t(platform, customer_id, rfm_segment, rfm_segment_zh, orders, net_revenue, "
+            "gross_profit, recency_days)"
+        )
+    monkeypatch.setenv("SHOPKPI_HOME", str(tmp_path))
+    segments = {row["rfm_segment"]: row for row in data.rfm_segments(["tmall"]).to_dicts()}
+    assert segments["Lost"]["net_revenue"] == 30 and segments["Lost"]["gross_profit"] is None
+    assert segments["New"]["gross_profit"] == 15
