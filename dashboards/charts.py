@@ -90,7 +90,13 @@ def heatmap(
         y=alt.Y(f"{y}:O", title=y_title),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color(f"{value}:Q", title=None, scale=alt.Scale(scheme="blues")),
+        # the legend in the cells' format (Vega's own read "1.000000" when every cell was 1)
+        color=alt.Color(
+            f"{value}:Q",
+            title=None,
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format=fmt),
+        ),
         tooltip=[f"{x}:O", f"{y}:O", alt.Tooltip(f"{value}:Q", format=fmt)],
     )
     labels = base.mark_text(fontSize=10).encode(text=alt.Text(f"{value}:Q", format=fmt))
