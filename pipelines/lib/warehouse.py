@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -131,8 +132,9 @@ def compact(con: duckdb.DuckDBPyConnection) -> None:
     audit.compacted_at."""
     con.execute(f"set max_vacuum_tasks = {VACUUM_TASKS}")
     try:
-        con.execute(
-            "create or replace table audit.compacted_at as select current_localtimestamp() as at"
+        con.execute(  # in UTC, as the other audit tables
+            "create or replace table audit.compacted_at as select ?::timestamp as at",
+            [datetime.now(UTC).replace(tzinfo=None)],
         )
         con.execute("checkpoint")
     finally:
