@@ -115,8 +115,8 @@ INGEST_MEMORY_LIMIT = "300MB"
 # A build that adds a day appends a few rows to large tables and replaces a few (raw
 # orders, each incremental model). DuckDB's checkpoint then merges the small row groups this
 # leaves into their neighbours, whichever connection checkpoints next: at ten million order
-# lines 0.7 s for raw.orders alone, about 3 s a build in all. Every connection leaves them;
-# a full rebuild (asked for, or the weekly check) merges them once (`compact`).
+# lines 0.7 s for raw.orders alone, about 2 s of a day's build in all. Every connection
+# leaves them; a full rebuild other than the first merges them once (`compact`).
 NO_VACUUM = 0  # DuckDB's max_vacuum_tasks; its default is 100
 VACUUM_TASKS = 100
 
@@ -152,7 +152,7 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con = kept.cursor()
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), read_only=read_only, config={} if read_only else config())
+        con = duckdb.connect(str(path), read_only=read_only, config=config())
     try:
         yield con
     finally:
