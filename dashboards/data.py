@@ -189,13 +189,12 @@ def repurchase(first_month: dt.date, last_month: dt.date) -> pl.DataFrame:
 
 
 def rfm_segments(platform_list: list[str]) -> pl.DataFrame:
-    """Customers, orders and value per RFM segment for the chosen platforms. A segment's
-    gross profit is unknown when any of its customers' is (as a period's on the overview):
-    a sum over the others would read as the segment's."""
+    """Customers, orders and value per RFM segment for the chosen platforms; gross profit by
+    its roll-up rule in the YAML (unknown when any customer's is)."""
+    gross_profit = column_docs("dim_customers").get("gross_profit", {}).get("rollup") or "null"
     return frame(
         "select rfm_segment, rfm_segment_zh, count(*) as customers, sum(orders) as orders, "
-        "sum(net_revenue) as net_revenue, "
-        "case when count(gross_profit) = count(*) then sum(gross_profit) end as gross_profit, "
+        f"sum(net_revenue) as net_revenue, {gross_profit} as gross_profit, "
         "avg(recency_days) as avg_recency_days "
         "from marts.dim_customers where list_contains(?, platform) "
         "group by all order by net_revenue desc",

@@ -21,7 +21,7 @@ import polars as pl
 
 from pipelines.lib.canonical import SPECS
 from pipelines.lib.settings import REPO_ROOT, Settings
-from pipelines.lib.warehouse import NO_VACUUM, let_go
+from pipelines.lib.warehouse import config, let_go
 
 COPIED_SCHEMAS = ("marts", "audit")
 
@@ -144,7 +144,7 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
     docs = column_docs(manifest)
     let_go(settings.warehouse)  # opened below without the build's memory limit
     try:
-        with duckdb.connect(str(settings.warehouse), config={"max_vacuum_tasks": NO_VACUUM}) as con:
+        with duckdb.connect(str(settings.warehouse), config=config(memory_limit=None)) as con:
             con.execute(f"attach '{tmp}' as pub")
             for schema in COPIED_SCHEMAS:
                 con.execute(f"create schema pub.{schema}")

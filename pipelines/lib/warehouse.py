@@ -121,9 +121,11 @@ NO_VACUUM = 0  # DuckDB's max_vacuum_tasks; its default is 100
 VACUUM_TASKS = 100
 
 
-def config(memory_limit: str = MEMORY_LIMIT) -> dict[str, str | int]:
-    """How every writing connection of the pipeline opens the warehouse."""
-    return {"memory_limit": memory_limit, "max_vacuum_tasks": NO_VACUUM}
+def config(memory_limit: str | None = MEMORY_LIMIT) -> dict[str, str | int]:
+    """How every connection of the pipeline opens the warehouse (memory_limit None:
+    DuckDB's own)."""
+    limit = {"memory_limit": memory_limit} if memory_limit else {}
+    return {**limit, "max_vacuum_tasks": NO_VACUUM}
 
 
 def compact(con: duckdb.DuckDBPyConnection) -> None:

@@ -117,6 +117,14 @@ def test_a_segment_with_a_customer_of_unknown_costs_has_no_gross_profit(
             "as t(platform, customer_id, rfm_segment, rfm_segment_zh, orders, net_revenue, "
             "gross_profit, recency_days)"
         )
+        # the roll-up rules as the publish writes them from the YAML
+        docs = pl.DataFrame(  # noqa: F841 - read by the next statement
+            [{"table_name": "dim_customers", "column_name": name, "position": position,
+              "rollup": doc.get("rollup", "")}
+             for position, (name, doc) in enumerate(mart_docs("dim_customers").items())]
+        )  # fmt: skip
+        con.execute("create schema meta")
+        con.execute("create table meta.column_docs as select * from docs")
     monkeypatch.setenv("SHOPKPI_HOME", str(tmp_path))
     segments = {row["rfm_segment"]: row for row in data.rfm_segments(["tmall"]).to_dicts()}
     assert segments["Lost"]["net_revenue"] == 30 and segments["Lost"]["gross_profit"] is None
