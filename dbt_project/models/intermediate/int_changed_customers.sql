@@ -1,9 +1,13 @@
 -- The customers (platform + customer_id) whose orders this build rewrote, and the buyer an
 -- order had before it was re-exported to another: int_customer_totals and
 -- int_customer_months remove these and append them computed again from their orders
--- (customer_build_id), so a customer with no valid order left keeps no row. A view: only
--- an incremental build reads it.
-{{ config(materialized='view') }}
+-- (customer_build_id), so a customer with no valid order left keeps no row. Only an
+-- incremental build reads it: empty on a full one.
+-- A table, not a view: DuckDB knows its row count. Of `customer_build_id = '<this build>'`
+-- it knows only that the column has few values, guesses half the table, and built the
+-- deletes' hash join on the whole int_customer_months instead of on these few thousand
+-- customers (ten million order lines: 0.9 s against 0.3 s a delete).
+{{ config(materialized='table') }}
 
 with
 
@@ -30,3 +34,6 @@ final as (
 )
 
 select * from final
+{% if flags.FULL_REFRESH %}
+    where false
+{% endif %}

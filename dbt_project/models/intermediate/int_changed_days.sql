@@ -51,14 +51,14 @@ sales_days as (
 
 ),
 
--- orders whose revenue or returns count in the months they were shipped out in
+-- orders whose revenue or returns count in the months they were shipped out in: those
+-- whose lines or shipments this build rewrote (an order rewritten only because its
+-- customer's first order moved keeps its revenue). From a table whose size DuckDB knows
+-- (int_rewritten_orders says why): the hash join below is then built on these few
+-- thousand orders, not on every shipment (ten million order lines: 0.6 s of 0.8)
 touched_orders as (
 
-    select order_id from orders
-    union
-    select order_id from shipments
-    union
-    select previous_order_id from shipments
+    select order_id from {{ ref('int_rewritten_orders') }}
 
 ),
 

@@ -3,6 +3,7 @@
 -- pending or cancelled; only valid lines count towards its money.
 -- Incremental: a build rewrites each order whose lines or shipments it rewrote, and every
 -- order of those orders' customers (whose first order may have changed).
+-- depends_on: {{ ref('int_rewritten_orders') }}
 {{
     config(
         materialized='incremental',
@@ -18,22 +19,19 @@ with
 
 rewritten_lines as (
 
-    select distinct
+    select
         platform,
         order_id,
         customer_id
-    from {{ ref('int_order_lines_converted') }}
-    where build_id = '{{ invocation_id }}'
+    from {{ ref('int_rewritten_orders') }}
+    where rewritten = 'lines'
 
 ),
 
 reshipped_orders as (
 
-    select order_id from {{ ref('int_shipments_converted') }}
-    where build_id = '{{ invocation_id }}'
-    union
-    select previous_order_id from {{ ref('int_shipments_converted') }}
-    where build_id = '{{ invocation_id }}'
+    select order_id from {{ ref('int_rewritten_orders') }}
+    where rewritten = 'shipments'
 
 ),
 
