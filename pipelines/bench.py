@@ -144,24 +144,38 @@ def time_forecasts(warehouse: Path) -> dict[str, float | int | str]:
 
 # the next day's exports, written from the built warehouse: each dated source's last day
 # again, one day later, under new ids; plus a re-export of 2% of the last 30 days' orders
-# as refunded, as a platform's daily export carries status changes of older orders
+# as refunded, as a platform's daily export carries status changes of older orders. The
+# day's shipments ship orders that wait for one, oldest first, as a logistics export does
 NEXT_DAY = {
     "orders": ("order_ts", ("order_id", "line_id")),
     "traffic": ("date", ()),
     "ads": ("date", ()),
-    "logistics": ("ship_ts", ("shipment_id", "order_id")),
+    "logistics": ("ship_ts", ("shipment_id",)),
 }
+WAITING_ORDERS = """
+    select order_id as waiting_order_id,
+        row_number() over (order by min(order_ts), order_id) as nth
+    from raw.orders
+    where status in ('paid', 'shipped', 'delivered')
+        and order_id not in (select order_id from raw.logistics where order_id is not null)
+    group by order_id
+"""
 
 
-def _columns(source: str, new_ids: tuple[str, ...], shift: str, refunded: bool) -> str:
-    """A select list giving raw.<source>'s rows back in the canonical format."""
+def _columns(
+    source: str, new_ids: tuple[str, ...], shift: str, refunded: bool, order_id: str = ""
+) -> str:
+    """A select list giving raw.<source>'s rows back in the canonical format (order_id:
+    an expression for another order id)."""
     from pipelines.lib.canonical import SPECS
 
     parts = []
     for column in SPECS[source].columns:
         name = column.name
         value = f'"{name}"'
-        if name in new_ids:
+        if name == "order_id" and order_id:
+            value = order_id
+        elif name in new_ids:
             value = f"{value} || '-next'"
         elif column.kind == "timestamp":
             value = f"strftime({value} + {shift}, '%Y-%m-%dT%H:%M:%SZ')"
@@ -188,6 +202,14 @@ def write_next_day(warehouse: Path, inbox: Path) -> dict[str, int]:
                 f"select {_columns(source, ids, 'interval 1 day', False)} from raw.{source} "
                 f"where {day} = {last_day}"
             )
+            if source == "logistics":
+                columns = _columns(source, ids, "interval 1 day", False, "waiting_order_id")
+                query = (
+                    f"with shipments as (select *, row_number() over (order by shipment_id) "
+                    f"as nth from raw.logistics where {day} = {last_day}), "
+                    f"waiting as ({WAITING_ORDERS}) "
+                    f"select {columns} from shipments inner join waiting using (nth)"
+                )
             if source == "orders":
                 query += (
                     f" union all select {_columns(source, (), 'interval 0 day', True)} "

@@ -18,3 +18,35 @@ def test_steps_of_the_build_log(tmp_path) -> None:
         encoding="utf-8",
     )
     assert step_seconds(log) == {"raw__orders": 113.0, "forecasts": 0.81}
+
+
+def test_the_next_days_shipments_ship_orders_that_wait_for_one(tmp_path) -> None:
+    """One more day, as `make bench` adds it: its shipments ship orders that exist and have
+    none yet, oldest first, as a platform's daily logistics export does."""
+    import duckdb
+    import polars as pl
+
+    from pipelines.bench import write_next_day
+    from pipelines.lib.warehouse import ensure_schemas
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_schemas(con)
+        con.execute(
+            "insert into raw.orders (order_id, line_id, order_ts, status, quantity, unit_price) "
+            "values ('o1', '1', '2025-03-01 10:00', 'delivered', 1, 10), "
+            "('o2', '1', '2025-03-02 10:00', 'paid', 1, 10), "
+            "('o3', '1', '2025-03-02 11:00', 'cancelled', 1, 10), "
+            "('o4', '1', '2025-03-03 10:00', 'paid', 1, 10)"
+        )
+        con.execute(
+            "insert into raw.logistics (shipment_id, order_id, ship_ts) values "
+            "('s1', 'o1', '2025-03-02 09:00'), ('s2', 'o1', '2025-03-03 09:00')"
+        )
+    written = write_next_day(warehouse, tmp_path / "inbox")
+
+    shipments = pl.read_csv(tmp_path / "inbox" / "logistics" / "next_day_logistics.csv")
+    assert written["logistics"] == 1
+    assert shipments.select("shipment_id", "order_id", "ship_ts").rows() == [
+        ("s2-next", "o2", "2025-03-04T09:00:00Z")
+    ]
