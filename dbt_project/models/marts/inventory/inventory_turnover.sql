@@ -2,11 +2,13 @@
 -- the order's paid day; stock in the month of its snapshot day.
 with
 
-order_lines as (
+-- the order lines' units and cogs per day and SKU, summed once (int_daily_sku_sales), not
+-- every order line again on every build
+daily_sales as (
 
-    select * from {{ ref('int_order_lines_converted') }}
+    select * from {{ ref('int_daily_sku_sales') }}
     -- an order-level export names no SKU: nothing to turn over
-    where is_valid and sku is not null
+    where sku is not null
 
 ),
 
@@ -25,13 +27,13 @@ products as (
 sales as (
 
     select
-        {{ month_start('paid_date') }} as turnover_month,
+        {{ month_start('sales_date') }} as turnover_month,
         sku,
-        sum(quantity) as units_sold,
+        sum(units) as units_sold,
         -- a SKU without a unit cost in the products export has unknown cogs
-        case when bool_and(has_unit_cost) then sum(cogs) end as cogs
-    from order_lines
-    group by {{ month_start('paid_date') }}, sku
+        case when count(cogs) = count(*) then sum(cogs) end as cogs
+    from daily_sales
+    group by {{ month_start('sales_date') }}, sku
 
 ),
 
