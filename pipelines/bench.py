@@ -162,20 +162,15 @@ WAITING_ORDERS = """
 """
 
 
-def _columns(
-    source: str, new_ids: tuple[str, ...], shift: str, refunded: bool, order_id: str = ""
-) -> str:
-    """A select list giving raw.<source>'s rows back in the canonical format (order_id:
-    an expression for another order id)."""
+def _columns(source: str, new_ids: tuple[str, ...], shift: str, refunded: bool) -> str:
+    """A select list giving raw.<source>'s rows back in the canonical format."""
     from pipelines.lib.canonical import SPECS
 
     parts = []
     for column in SPECS[source].columns:
         name = column.name
         value = f'"{name}"'
-        if name == "order_id" and order_id:
-            value = order_id
-        elif name in new_ids:
+        if name in new_ids:
             value = f"{value} || '-next'"
         elif column.kind == "timestamp":
             value = f"strftime({value} + {shift}, '%Y-%m-%dT%H:%M:%SZ')"
@@ -198,18 +193,14 @@ def write_next_day(warehouse: Path, inbox: Path) -> dict[str, int]:
         for source, (day_column, ids) in NEXT_DAY.items():
             day = f'cast("{day_column}" as date)'
             last_day = f"(select max({day}) from raw.{source})"
-            query = (
-                f"select {_columns(source, ids, 'interval 1 day', False)} from raw.{source} "
-                f"where {day} = {last_day}"
-            )
-            if source == "logistics":
-                columns = _columns(source, ids, "interval 1 day", False, "waiting_order_id")
-                query = (
-                    f"with shipments as (select *, row_number() over (order by shipment_id) "
-                    f"as nth from raw.logistics where {day} = {last_day}), "
-                    f"waiting as ({WAITING_ORDERS}) "
-                    f"select {columns} from shipments inner join waiting using (nth)"
+            day_rows = f"(select * from raw.{source} where {day} = {last_day})"
+            if source == "logistics":  # the n-th shipment ships the n-th waiting order
+                day_rows = (
+                    "(select * replace (waiting_order_id as order_id) from (select *, "
+                    f"row_number() over (order by shipment_id) as nth from {day_rows}) "
+                    f"inner join ({WAITING_ORDERS}) using (nth))"
                 )
+            query = f"select {_columns(source, ids, 'interval 1 day', False)} from {day_rows}"
             if source == "orders":
                 query += (
                     f" union all select {_columns(source, (), 'interval 0 day', True)} "
