@@ -19,15 +19,50 @@ Cause = dict[str, str]  # {"en": ..., "zh": ...}
 GX_CHECK = re.compile(r"^gx_raw_(?P<source>\w+)$")
 
 
+FAILURES_SCHEMA = "test_failures"
+
+
+def keep_failing_rows(
+    con: duckdb.DuckDBPyConnection, run_results: dict[str, Any], nodes: dict[str, Any]
+) -> list[str]:
+    """The rows of each data test that failed or warned in this dbt run, as a table of
+    schema test_failures named as dbt names it (the test's alias); the table of a test
+    that passed this time is dropped. Returns the tables written.
+
+    The query is the one the test ran (dbt's compiled code): it finds the same rows."""
+    con.execute(f"create schema if not exists {FAILURES_SCHEMA}")
+    kept = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_schema = ?",
+            [FAILURES_SCHEMA],
+        ).fetchall()
+    }
+    written = []
+    for result in run_results["results"]:
+        node = nodes.get(result["unique_id"])
+        if node is None or node["resource_type"] != "test":
+            continue
+        table = node.get("alias") or node["name"]
+        if result["status"] in ("fail", "warn") and result.get("compiled_code"):
+            con.execute(
+                f'create or replace table {FAILURES_SCHEMA}."{table}" as {result["compiled_code"]}'
+            )
+            written.append(table)
+        elif result["status"] == "pass" and table in kept:
+            con.execute(f'drop table {FAILURES_SCHEMA}."{table}"')
+    return written
+
+
 def _rows_of(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
     exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'test_failures' and table_name = ?",
-        [table],
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [FAILURES_SCHEMA, table],
     ).fetchone()[0]
     if not exists:
         return []
-    frame = con.execute(f'select * from test_failures."{table}" limit 5').pl()
+    frame = con.execute(f'select * from {FAILURES_SCHEMA}."{table}" limit 5').pl()
     return list(frame.iter_rows(named=True))
 
 

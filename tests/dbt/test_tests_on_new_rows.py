@@ -26,6 +26,7 @@ def _duplicated_ids(settings: Settings, full: bool) -> list[str]:
             "--select",
             "stg_shop__order_lines stg_shop__shipments",
             *(["--full-refresh"] if full else []),
+            "--store-failures",  # a shop's build keeps them itself (failures.py)
         ],
         settings,
     )

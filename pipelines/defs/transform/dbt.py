@@ -1,21 +1,24 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, tests as asset checks."""
 
 import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 import psutil
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import ShopSettings
-from pipelines.lib import incremental, quality_worker, warm_dbt
+from pipelines.lib import failures, incremental, quality_worker, warm_dbt
 from pipelines.lib.dbt_manifest import (
     dbt_build_args,
     dbt_project,
     ensure_manifest,
     environment_for_dbt,
     home_target_dir,
+    load_manifest,
     wait_for_parse_ahead,
 )
 from pipelines.lib.warehouse import compact, connect, ensure_schemas, let_go
@@ -52,6 +55,20 @@ class ShopkpiTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "model":
             return dbt_resource_props["config"].get("schema")
         return None
+
+
+def _keep_failing_rows(context, con, invocation, dbt_started: float) -> None:
+    """The rows of the tests that failed or warned, for the analyst (failures.py); after
+    an error dbt may have written no run results (or only the last build's)."""
+    results = invocation.target_path / "run_results.json"
+    if not results.exists() or results.stat().st_mtime < dbt_started:
+        return
+    try:
+        failures.keep_failing_rows(
+            con, invocation.get_artifact("run_results.json"), load_manifest()["nodes"]
+        )
+    except duckdb.Error as err:  # dbt's own verdict stands; only the rows are missing
+        context.log.warning(f"the failing rows of dbt's tests were not kept: {err}")
 
 
 @dbt_assets(
@@ -110,6 +127,7 @@ def shopkpi_dbt_models(
         f"before dbt starts this process holds {holds / 1e6:.0f} MB "
         f"(handed back {released / 1e6:.0f} MB)"
     )
+    dbt_started = time.time()
     try:
         # the build profile's ~/warehouse.duckdb; dbt's waiting process
         with environment_for_dbt(settings, warm_dbt.started(settings.home)):
@@ -125,11 +143,16 @@ def shopkpi_dbt_models(
                 context=context,
                 # one target folder per home: the next build reuses dbt's partial parse
                 target_path=home_target_dir(settings),
+                raise_on_error=False,  # raised below, once the failing rows are kept
             )
         yield from invocation.stream()
     finally:  # also when dbt failed: the worker has its Data Docs written by now
         quality_worker.finish(settings.home)
     with connect(settings.warehouse) as con:
+        _keep_failing_rows(context, con, invocation, dbt_started)
+        error = invocation.get_error()
+        if error:
+            raise error
         incremental.build_finished(con, started)
         if plan.full and plan.reason != incremental.FIRST_BUILD:
             compact(con)  # what the incremental builds since the last full one left
