@@ -92,6 +92,11 @@ def test_a_daily_run_refits_only_the_series_whose_history_changed(
     future_sql = "select * from marts.sales_forecast where kind = 'future' order by series, date"
     built = table(settings, future_sql)
 
+    arima = set(table(settings, "select series from marts.forecast_accuracy "
+                                "where is_selected and model = 'ARIMA_promo'")["series"])  # fmt: skip
+    kept_fits = table(settings, "select * from audit.forecast_fits")
+    assert set(kept_fits["series"]) == arima  # the build's fits, one per ARIMA series
+
     def refitted() -> set[str]:
         run = dg.materialize([forecasts], resources=resources)
         assert run.success
@@ -102,6 +107,8 @@ def test_a_daily_run_refits_only_the_series_whose_history_changed(
         fresh = set(made.filter(pl.col("forecast_made_at") > built["forecast_made_at"].max())
                     ["series"])  # fmt: skip
         assert metadata["series_refitted"].value == len(fresh)
+        # the ARIMA series among them are forecast with their last fit's coefficients
+        assert metadata["series_with_last_fit"].value == len(fresh & arima)
         return fresh
 
     # nothing changed since the build fitted every series: every forecast is kept as it was
@@ -124,3 +131,5 @@ def test_a_daily_run_refits_only_the_series_whose_history_changed(
             [sku, sku],
         )
     assert refitted() == {sku, "ALL"} | ({category} if category else set())
+    assert "ALL" in arima  # so one of them kept its coefficients (checked in refitted)
+    assert table(settings, "select * from audit.forecast_fits").equals(kept_fits)

@@ -200,3 +200,54 @@ def test_the_poisson_band_is_scipys_quantile() -> None:
     )  # fmt: skip
     for q in (0.1, 0.9):
         assert np.array_equal(forecast.poisson_quantile(q, rates), poisson.ppf(q, rates))
+
+
+def _promo_series(days: int = 400) -> pl.DataFrame:
+    rng = np.random.default_rng(3)
+    t = np.arange(days)
+    values = 200 + 30 * np.sin(2 * np.pi * t / 7) + rng.normal(0, 5, days)
+    return series_of(values, name="ALL", kind="all")
+
+
+def test_a_daily_forecast_uses_the_last_fits_arima_coefficients() -> None:
+    series = _promo_series()
+    choices = {"ALL": "ARIMA_promo"}
+    fitted = forecast.run(series, h=28, choices=choices)
+    features, coefficients = fitted.coefficients["ALL"]
+    assert {"ar1", "ma1", "sar1", "sma1", "intercept"} <= set(coefficients)
+    # the same history and the kept coefficients: the same forecast, without the optimiser
+    kept = forecast.run(series, h=28, choices=choices, last_fit=fitted.coefficients)
+    assert kept.coefficients == fitted.coefficients
+    np.testing.assert_allclose(
+        future(kept, "ALL")["yhat"], future(fitted, "ALL")["yhat"], rtol=1e-6
+    )
+    # the coefficients given are the ones used: without its AR and MA terms the model
+    # forecasts its mean, flat, where the fitted one follows the week
+    flat = {k: (v if k == "intercept" else 0.0) for k, v in coefficients.items()}
+    mean_only = forecast.run(series, h=28, choices=choices, last_fit={"ALL": (features, flat)})
+    assert mean_only.coefficients == {"ALL": (features, flat)}
+    assert future(mean_only, "ALL")["yhat"].std() < 1e-6
+    assert future(fitted, "ALL")["yhat"].std() > 10
+    # one more day: forecast from it with the same coefficients, one day further on
+    next_day = forecast.run(_promo_series(401), h=28, choices=choices, last_fit=fitted.coefficients)
+    assert next_day.coefficients == fitted.coefficients
+    first = future(fitted, "ALL")["date"].min()
+    assert future(next_day, "ALL")["date"].min() == first + dt.timedelta(days=1)
+
+
+def test_coefficients_of_other_regressors_or_a_backtest_are_fitted_again() -> None:
+    series = _promo_series()
+    choices = {"ALL": "ARIMA_promo"}
+    fitted = forecast.run(series, h=28, choices=choices)
+    features, coefficients = fitted.coefficients["ALL"]
+    other = {"ALL": ((*features, "not_a_regressor"), {k: 0.0 for k in coefficients})}
+    refitted = forecast.run(series, h=28, choices=choices, last_fit=other)
+    assert refitted.coefficients == fitted.coefficients
+    # no choices: the backtest chooses again and nothing of the last fit is used
+    backtested = forecast.run(
+        series, h=28, last_fit={"ALL": (features, dict.fromkeys(coefficients, 0.0))}
+    )
+    if backtested.choices["ALL"] == "ARIMA_promo":
+        assert backtested.coefficients["ALL"] == fitted.coefficients["ALL"]
+    else:
+        assert "ALL" not in backtested.coefficients

@@ -1,10 +1,14 @@
 """Forecast assets: marts.forecast_accuracy, marts.sales_forecast, marts.inventory_risk.
 
-They run after the dbt marts in every daily build (refitting the chosen model of each
-series whose history changed; the others keep their forecast) and re-run the backtest, which chooses the models, when it is missing,
-older than 7 days, or asked for (the weekly schedule asks).
+They run after the dbt marts in every daily build: each series whose history changed is
+forecast again with its chosen model (an ARIMA series with the coefficients of its last fit,
+kept in audit.forecast_fits, when its regressors are the same; every other model is fitted
+again); the others keep their forecast. The backtest, which chooses the models and fits them
+all again, re-runs when it is missing, older than 7 days, or asked for (the weekly schedule
+asks).
 """
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -67,6 +71,25 @@ def _basis(con) -> tuple[str, str] | None:
     return con.execute("select * from audit.forecast_basis").fetchone()
 
 
+def _last_fit(con) -> forecast.Coefficients:
+    """ARIMA's coefficients by series, as its last fit left them (audit.forecast_fits)."""
+    if not _table_exists(con, "audit", "forecast_fits"):
+        return {}
+    rows = con.execute("select series, features, coefficients from audit.forecast_fits")
+    return {name: (tuple(features), json.loads(coefficients))
+            for name, features, coefficients in rows.fetchall()}  # fmt: skip
+
+
+def _keep_fit(con, coefficients: forecast.Coefficients) -> None:
+    fits = pl.DataFrame(  # noqa: F841 - read by the next statement
+        [(name, list(features), json.dumps(values))
+         for name, (features, values) in sorted(coefficients.items())],
+        schema={"series": pl.String, "features": pl.List(pl.String), "coefficients": pl.String},
+        orient="row",
+    )  # fmt: skip
+    con.execute("create or replace table audit.forecast_fits as select * from fits")
+
+
 def _write(con, name: str, frame: pl.DataFrame) -> None:
     con.register("frame", frame.to_arrow())
     con.execute(f"create or replace table marts.{name} as select * from frame")
@@ -105,6 +128,7 @@ def forecasts(
             con.execute("select * from audit.forecast_histories").pl()
             if _table_exists(con, "audit", "forecast_histories") else pl.DataFrame()
         )  # fmt: skip
+        last_fit = _last_fit(con)
         basis_changed = _basis(con) != (settings.timezone, settings.reporting_currency)
     # the connection is closed while models fit: nothing holds the file for long
     series = forecast.build_series(sales)
@@ -123,8 +147,14 @@ def forecasts(
             same = digests.join(previous_digests, on=["series", "digest", "horizon_days"])
             unchanged = set(same["series"]) & set(previous_future["series"])
     result = forecast.run(
-        series.filter(~pl.col("series").is_in(list(unchanged))), settings.forecast_days, choices
+        series.filter(~pl.col("series").is_in(list(unchanged))),
+        settings.forecast_days,
+        choices,
+        # a backtest fits every model again; a daily run forecasts with the last fit's
+        # coefficients where its model and regressors are the same
+        None if backtest else last_fit,
     )
+    coefficients = result.coefficients if backtest else last_fit | result.coefficients
     forecast_rows = result.forecast.with_columns(pl.lit(now).alias("forecast_made_at"))
     if unchanged:
         kept = previous_future.filter(pl.col("series").is_in(list(unchanged)))
@@ -171,6 +201,7 @@ def forecasts(
         con.register("digests", digests.to_arrow())
         con.execute("create or replace table audit.forecast_histories as select * from digests")
         con.unregister("digests")
+        _keep_fit(con, coefficients)
     seconds = time.perf_counter() - started
 
     summary = _accuracy_summary(selected)
@@ -181,6 +212,10 @@ def forecasts(
                   # forecast again: a series keeps its last forecast while its history is the same
                   "series_refitted": result.forecast.filter(pl.col("kind") == "future")["series"]
                   .n_unique(),
+                  # of those, forecast with the coefficients of ARIMA's last fit
+                  "series_with_last_fit": sum(
+                      last_fit.get(name) == fit for name, fit in result.coefficients.items()
+                  ) if not backtest else 0,
                   "series_by_recent_rate": len(sparse),
                   **summary},
     )  # fmt: skip
