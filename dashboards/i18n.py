@@ -74,6 +74,15 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # marketing
     "ad_platforms": {"en": "Ad platforms", "zh": "广告平台"},
+    "no_order_campaigns": {
+        "en": "No order names its campaign (the orders exports have no utm_campaign), so "
+        "nothing can be attributed: attributed orders and revenue, ROAS, ROI and CAC stay "
+        "empty (unknown, not 0). Exports that carry the UTM parameters of each order (e.g. "
+        "from Google Analytics or the platform's marketing center) fill them.",
+        "zh": "订单均未注明所属广告活动（订单导出中没有 utm_campaign），因此无法归因：归因订单、"
+        "归因销售额、ROAS、ROI 与获客成本留空（未知，而非 0）。导入带有每笔订单 UTM 参数的导出"
+        "（如 Google Analytics 或平台营销中心）即可补全。",
+    },
     "marketing_scope": {
         "en": "Campaigns are filtered by ad platform; MER and blended CAC are whole-shop "
         "numbers (the sales-platform filter does not apply).",

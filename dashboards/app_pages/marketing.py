@@ -16,6 +16,13 @@ days = data.campaign_days(chosen.start, chosen.end)
 shop = data.daily_marketing(chosen.start, chosen.end)
 page.stop_if_empty(shop)
 st.caption(t("marketing_scope"))
+if (
+    "orders" not in data.missing_sources()
+    and days.height
+    and days["attributed_revenue"].is_null().all()
+):
+    # the marts leave attribution unknown when no order names its campaign (campaign_roi)
+    st.info(t("no_order_campaigns"))
 
 ad_platforms = sorted(days["ad_platform"].unique().to_list()) if days.height else []
 picked = st.multiselect(t("ad_platforms"), ad_platforms, default=ad_platforms, key="ad_platforms")

@@ -317,6 +317,27 @@ def test_a_currency_without_any_rate_stops_the_build_and_is_named(tmp_path, caps
     assert not settings.published.exists()  # nothing half-right was published
 
 
+def test_orders_that_name_no_campaign_leave_attribution_unknown(tmp_path) -> None:
+    """An orders export without utm_campaign (most marketplaces', Shopify's): spend and MER
+    are known, what each campaign brought is not: NULL, never a silent 0."""
+    from tests.conftest import use_home
+
+    settings = use_home(tmp_path / "no_utm")
+    fill_inbox(settings, HANDMADE_SHOP)
+    for path in settings.inbox_for("orders").glob("*.csv"):
+        orders = pl.read_csv(path, infer_schema=False)
+        orders.drop("utm_source", "utm_medium", "utm_campaign", strict=False).write_csv(path)
+    assert cli.build(settings) == 0
+    campaigns = mart(settings, "campaign_roi", "date, campaign_id")
+    assert campaigns and all(row["spend"] is not None for row in campaigns)
+    for column in ("attributed_orders", "attributed_revenue", "roas", "roi", "new_customers"):
+        assert {row[column] for row in campaigns} == {None}, column
+    days = mart(settings, "fct_daily_marketing", "date")
+    assert {row["attributed_revenue"] for row in days} == {None}
+    assert {row["roas"] for row in days} == {None}
+    assert any(row["mer"] is not None for row in days)  # the whole shop's return is known
+
+
 def last_run(settings: Settings) -> dict:
     return json.loads(last_run_path(settings).read_text(encoding="utf-8"))
 

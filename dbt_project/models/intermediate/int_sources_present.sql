@@ -53,7 +53,15 @@ final as (
         (select count(*) from shipments) > 0 as has_logistics,
         (select count(*) from inventory_snapshots) > 0 as has_inventory,
         (select count(*) from products) > 0 as has_products,
-        (select count(*) from targets) > 0 as has_targets
+        (select count(*) from targets) > 0 as has_targets,
+        -- attribution needs orders that name their campaign (utm_campaign): most exports
+        -- (marketplaces', Shopify's order export) have no such column, and their
+        -- campaigns' attributed revenue is then unknown, not 0
+        -- exists: stops at the first such order
+        exists(
+            select 1 from order_lines
+            where utm_campaign is not null and utm_campaign != ''
+        ) as has_order_campaigns
 
 )
 
