@@ -31,14 +31,7 @@ def keep_failing_rows(
 
     The query is the one the test ran (dbt's compiled code): it finds the same rows."""
     con.execute(f"create schema if not exists {FAILURES_SCHEMA}")
-    kept = {
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_catalog = current_database() and table_schema = ?",
-            [FAILURES_SCHEMA],
-        ).fetchall()
-    }
+    kept = _failure_tables(con)
     written = []
     for result in run_results["results"]:
         node = nodes.get(result["unique_id"])
@@ -55,12 +48,17 @@ def keep_failing_rows(
     return written
 
 
+def _failure_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = ?",
+        [FAILURES_SCHEMA],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def _rows_of(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [FAILURES_SCHEMA, table],
-    ).fetchone()[0]
-    if not exists:
+    if table not in _failure_tables(con):
         return []
     frame = con.execute(f'select * from {FAILURES_SCHEMA}."{table}" limit 5').pl()
     return list(frame.iter_rows(named=True))

@@ -56,7 +56,8 @@ final as (
         (select count(*) from targets) > 0 as has_targets,
         -- attribution needs orders that name their campaign (utm_campaign): most exports
         -- (marketplaces', Shopify's order export) have no such column, and their
-        -- campaigns' attributed revenue is then unknown, not 0 (exists: stops at the first)
+        -- campaigns' attributed revenue is then unknown, not 0 (implies has_orders;
+        -- exists: stops at the first)
         exists(
             select 1 from order_lines
             where utm_campaign is not null and utm_campaign != ''

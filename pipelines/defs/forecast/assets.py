@@ -150,9 +150,9 @@ def forecasts(
         series.filter(~pl.col("series").is_in(list(unchanged))),
         settings.forecast_days,
         choices,
-        # a backtest fits every model again; a daily run forecasts with the last fit's
-        # coefficients where its model and regressors are the same
-        None if backtest else last_fit,
+        # a daily run forecasts with the last fit's coefficients where its model and
+        # regressors are the same (a backtest, choices None, fits every model again)
+        last_fit,
     )
     coefficients = result.coefficients if backtest else last_fit | result.coefficients
     forecast_rows = result.forecast.with_columns(pl.lit(now).alias("forecast_made_at"))

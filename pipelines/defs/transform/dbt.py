@@ -1,6 +1,5 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, tests as asset checks."""
 
-import json
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -65,7 +64,7 @@ def _keep_failing_rows(context, con, invocation, dbt_started: float) -> None:
         return
     try:
         failures.keep_failing_rows(
-            con, invocation.get_artifact("run_results.json"), load_manifest()["nodes"]
+            con, invocation.get_artifact("run_results.json"), invocation.manifest["nodes"]
         )
     except duckdb.Error as err:  # dbt's own verdict stands; only the rows are missing
         context.log.warning(f"the failing rows of dbt's tests were not kept: {err}")
@@ -112,9 +111,7 @@ def shopkpi_dbt_models(
                     f"{as_is.reason if as_is.full else 'new rows arrived since the last build'}"
                 )
             else:
-                kept = incremental.keep_before_full(
-                    con, dbt_marts(json.loads(ensure_manifest().read_text()))
-                )
+                kept = incremental.keep_before_full(con, dbt_marts(load_manifest()))
         started = incremental.build_started(con, plan)
     let_go(settings.warehouse)  # what ingest and the checks kept open: dbt writes it now
     context.log.info(f"dbt build: {plan.mode} ({plan.reason})")

@@ -23,11 +23,7 @@ campaigns as (
 
 sources_present as (
 
-    select
-        *,
-        -- orders that name their campaign: without them nothing can be attributed
-        has_orders and has_order_campaigns as can_attribute
-    from {{ ref('int_sources_present') }}
+    select * from {{ ref('int_sources_present') }}
 
 ),
 
@@ -74,20 +70,20 @@ joined as (
         coalesce(spend_days.clicks, 0) as clicks,
         -- without orders that name their campaign nothing can be attributed: unknown, not 0
         case
-            when sources_present.can_attribute
+            when sources_present.has_order_campaigns
                 then coalesce(attributed_days.attributed_orders, 0)
         end as attributed_orders,
         case
-            when sources_present.can_attribute
+            when sources_present.has_order_campaigns
                 then coalesce(attributed_days.attributed_revenue, 0)
         end as attributed_revenue,
         -- a day with spend and no attributed order made no profit (0); unknown stays NULL
         case
-            when sources_present.can_attribute and attributed_days.campaign_id is null then 0
+            when sources_present.has_order_campaigns and attributed_days.campaign_id is null then 0
             else attributed_days.attributed_gross_profit
         end as attributed_gross_profit,
         case
-            when sources_present.can_attribute then coalesce(attributed_days.new_customers, 0)
+            when sources_present.has_order_campaigns then coalesce(attributed_days.new_customers, 0)
         end as new_customers
     from spend_days
     full outer join attributed_days

@@ -59,9 +59,7 @@ joined as (
         end as new_customers,
         -- unknown without orders that name their campaign (utm_campaign)
         case
-            when
-                sources_present.has_orders and sources_present.has_order_campaigns
-                and sources_present.has_ads
+            when sources_present.has_order_campaigns and sources_present.has_ads
                 then coalesce(order_days.attributed_revenue, 0)
         end as attributed_revenue
     from spend_days
