@@ -221,10 +221,12 @@ class Suites:
         pandas_execution_engine.HASH_THRESHOLD = 0
         self.home = home
         self._set_up_dir = home / "gx" / "uncommitted" / "set_up"
-        if not (home / "gx").exists():  # a new home: the suites as the last one set them up
+        # a new home: the suites as the last one set them up. Its gx/ may exist already:
+        # the build hands its first rows over (gx/uncommitted/new_rows) while this starts
+        if not (home / "gx" / "great_expectations.yml").exists():
             kept = self._kept_set_up()
             if kept.is_dir():
-                shutil.copytree(kept, home / "gx")
+                shutil.copytree(kept, home / "gx", dirs_exist_ok=True)
         self.context = gx.get_context(mode="file", project_root_dir=str(home))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)  # quiet logs
         self._checkpoints: dict = {}

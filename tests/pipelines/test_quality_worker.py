@@ -172,6 +172,11 @@ def test_a_new_home_reuses_the_suites_another_set_up_and_a_changed_suite_is_set_
     )  # fmt: skip
     assert not second.success and second.docs_path is not None and second.docs_path.exists()
     assert len(list((tmp_path / "second" / "gx" / "uncommitted" / "validations").rglob("*.json")))
+    # a new home whose build handed its first rows over before the worker started (the
+    # hand-over made gx/uncommitted/new_rows): the kept set-up is copied all the same
+    (tmp_path / "handed" / "gx" / "uncommitted" / "new_rows").mkdir(parents=True)
+    handed = verdict(tmp_path / "handed")
+    assert set_up == [] and handed.rows_checked == first.rows_checked
 
     # a suite that changed (here: a new rule for ads) sets every source up again
     real_expectations = quality.expectations
