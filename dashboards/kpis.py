@@ -18,6 +18,10 @@ from collections.abc import Sequence
 import duckdb
 import polars as pl
 
+# how a figure that cannot be known (an export the shop has not sent) is shown, on the
+# cards and in the tables alike; its tooltip says why
+UNKNOWN = "—"
+
 # the cards on the Overview, in order: fct_daily_kpis columns
 OVERVIEW_KPIS = (
     "gross_sales", "net_revenue", "orders", "aov", "revenue_per_buyer", "conversion_rate",
@@ -146,7 +150,7 @@ def definition(doc: dict[str, str], lang: str) -> str | None:
 def format_value(value: float | None, kind: str, lang: str, currency: str = "CNY") -> str:
     """Numbers for people: ¥1.2万 in Chinese, ¥12.3K in English, percentages to 2 places."""
     if value is None:
-        return "—"
+        return UNKNOWN
     if kind == "ratio":
         return f"{value:.2%}"
     if kind == "number":  # a multiple such as ROAS or turnover

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboards import data, filters
 from dashboards.i18n import lang, t
-from dashboards.kpis import definition, label
+from dashboards.kpis import UNKNOWN, definition, label
 from pipelines.lib.canonical import missing_export_note
 
 
@@ -64,6 +64,12 @@ def stop_if_empty(frame) -> None:
     if frame is None or frame.is_empty():
         st.warning(t("no_rows"))
         st.stop()
+
+
+def table(where, frame, **kwargs):
+    """st.dataframe in `where` (st or a column), with a value that cannot be known shown
+    as the cards show it, not as Streamlit's grey "None"."""
+    return where.dataframe(frame, placeholder=UNKNOWN, **kwargs)
 
 
 def columns(

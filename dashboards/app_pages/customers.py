@@ -39,7 +39,8 @@ left.altair_chart(
     width="stretch",
 )  # fmt: skip
 left.caption(t("window_open"))
-right.dataframe(
+page.table(
+    right,
     repurchase,
     hide_index=True,
     column_config=page.columns(
@@ -79,4 +80,4 @@ config |= {
     "revenue_per_customer": st.column_config.NumberColumn(t("revenue_per_customer"), format="%.2f"),
     "avg_recency_days": st.column_config.NumberColumn(t("avg_recency"), format="%.0f"),
 }
-right.dataframe(shown, hide_index=True, column_config=config)
+page.table(right, shown, hide_index=True, column_config=config)

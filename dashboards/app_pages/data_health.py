@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, page
 from dashboards.i18n import LABELS, lang, t
 from pipelines.lib.canonical import SPECS, missing_export_note
 from pipelines.lib.settings import Settings, SettingsError
@@ -55,7 +55,8 @@ else:
         + t("checks_summary", passed=checks.height - failed.height, failed=failed.height,
             blocking=failed.filter(pl.col("blocking")).height)
     )  # fmt: skip
-    st.dataframe(
+    page.table(
+        st,
         checks,  # failures first
         hide_index=True,
         # what a check says before its (long, technical) name
@@ -75,7 +76,8 @@ builds = in_ui_language(data.transform_builds(), "reason")
 if not builds.is_empty():
     st.subheader(t("builds_title"))
     st.caption(t("builds_note"))
-    st.dataframe(
+    page.table(
+        st,
         builds.with_columns(
             pl.col("started_at").dt.replace_time_zone("UTC").dt.convert_time_zone(settings.timezone)
         ),
@@ -99,7 +101,8 @@ if not builds.is_empty():
         else:
             st.error(t("rebuild_check_differs", when=f"{when:%Y-%m-%d %H:%M}",
                        marts=", ".join(differing["mart"])))  # fmt: skip
-            st.dataframe(
+            page.table(
+                st,
                 differing.drop("checked_at"),
                 hide_index=True,
                 column_config={"example": st.column_config.TextColumn(width="large")},
@@ -119,7 +122,8 @@ if missing:
 
 st.subheader(t("settings_in_force"))
 st.caption(t("settings_note", path=str(settings.home / "shopkpi.toml")))
-st.dataframe(
+page.table(
+    st,
     data.published_settings(),
     hide_index=True,
     column_config={"setting": t("setting_name"), "value": t("setting_value")},
@@ -138,7 +142,8 @@ freshness = freshness.with_columns(
     .otherwise(pl.lit("✓ " + t("fresh")))
     .alias("state")
 )
-st.dataframe(
+page.table(
+    st,
     freshness.select("source", "state", "latest_data_date", "age_days", "last_loaded_at",
                      "row_count"),
     hide_index=True,
@@ -178,7 +183,8 @@ shown = st.segmented_control(
 file_columns = ["loaded_at", "source", "file_name", "status", "adapter", "rows_read",
                 "rows_loaded", "rows_quarantined", "rows_skipped", "message", "format",
                 "encoding", "stored_as"]  # fmt: skip
-st.dataframe(
+page.table(
+    st,
     files.filter(pl.col("status").is_in(list(shown or []))).select(
         c for c in file_columns if c in files.columns  # a publish older than the adapters
     )
@@ -196,7 +202,8 @@ st.subheader(t("coverage_title"))
 st.caption(t("coverage_note"))
 if files.height and "adapter" in files.columns:
     used = files.filter(pl.col("status").is_in(["loaded", "partial"]))
-    st.dataframe(
+    page.table(
+        st,
         used.group_by("source", "adapter")
         .agg(
             pl.len().alias("files"),
@@ -216,7 +223,8 @@ warnings = in_ui_language(data.load_warnings(), "message")
 if warnings.is_empty():
     st.write(t("no_load_warnings"))
 else:
-    st.dataframe(
+    page.table(
+        st,
         warnings.with_columns(
             pl.col("kind").replace_strict(
                 {k: t(f"warning_{k}") for k in warnings["kind"].unique() if f"warning_{k}" in LABELS},
@@ -237,7 +245,8 @@ quarantined = in_ui_language(data.quarantined_rows(), "reason")
 if quarantined.is_empty():
     st.write(t("none"))
 else:
-    st.dataframe(
+    page.table(
+        st,
         quarantined,
         hide_index=True,
         column_config={"reason": st.column_config.TextColumn(width="large")},
@@ -245,8 +254,8 @@ else:
 
 st.subheader(t("gx_title"))
 gx = data.quality_history()
-st.dataframe(
-    gx, hide_index=True, column_config={"failures": st.column_config.TextColumn(width="large")}
+page.table(
+    st, gx, hide_index=True, column_config={"failures": st.column_config.TextColumn(width="large")}
 )
 docs_index = settings.data_docs_index
 if docs_index.exists():

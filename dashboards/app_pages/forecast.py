@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboards import charts, data, page
 from dashboards.i18n import t
+from dashboards.kpis import UNKNOWN
 
 ctx = page.begin("forecast", main_source="orders", also_uses=("inventory",))
 st.caption(t("forecast_scope"))
@@ -25,7 +26,7 @@ if shop.height:
     gain = 1 - row["mase"] / row["baseline_mase"] if row["mase"] and row["baseline_mase"] else None
     st.markdown(
         t("accuracy_all", mase=f"{row['mase']:.3f}", model=row["model"],
-          baseline=f"{row['baseline_mase']:.3f}", gain="—" if gain is None else f"{gain:.0%}")
+          baseline=f"{row['baseline_mase']:.3f}", gain=UNKNOWN if gain is None else f"{gain:.0%}")
     )  # fmt: skip
 skus = selected.filter(pl.col("series_type") == "sku").drop_nulls(["mase", "baseline_mase"])
 if skus.height:
@@ -57,7 +58,8 @@ st.altair_chart(
                          t("forecast_line")),
     width="stretch",
 )  # fmt: skip
-st.dataframe(
+page.table(
+    st,
     data.forecast_accuracy(name),
     hide_index=True,
     column_config=page.columns(
@@ -79,7 +81,8 @@ if risk.height:
         risk.filter(pl.col("stockout_date").is_not_null() | (pl.col("reorder_qty") > 0))
         if at_risk_only else risk
     )  # fmt: skip
-    st.dataframe(
+    page.table(
+        st,
         shown.select("sku", "on_hand_qty", "daily_demand_forecast", "days_of_cover",
                      "stockout_date", "reorder_qty", "safety_stock", "model"),
         hide_index=True,

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.kpis import UNKNOWN
 from pipelines.lib.settings import REPO_ROOT, Settings
 
 APP = str(REPO_ROOT / "dashboards" / "streamlit_app.py")
@@ -39,6 +40,8 @@ def test_every_page_renders_on_the_demo_shop(demo_build: Settings, monkeypatch, 
     if first_metric_zh and lang == "zh":
         assert first_metric_zh in [m.label for m in app.metric]
     assert app.dataframe, "every page shows at least one table"
+    # an unknown value reads as on the cards, not as Streamlit's grey "None"
+    assert {table.proto.placeholder for table in app.dataframe} == {UNKNOWN}
     assert not app.error  # no build failure recorded here
 
 
