@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import duckdb
 import polars as pl
 
-# how a figure that cannot be known (an export the shop has not sent) is shown, on the
-# cards and in the tables alike; its tooltip says why
+# how a figure that cannot be known (an export not sent yet, a ratio of nothing) is shown,
+# on the cards and in the tables alike; its tooltip says why
 UNKNOWN = "—"
 
 # the cards on the Overview, in order: fct_daily_kpis columns
