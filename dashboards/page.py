@@ -66,9 +66,9 @@ def stop_if_empty(frame) -> None:
         st.stop()
 
 
-def table(where, frame, **kwargs):
-    """st.dataframe in `where` (st or a column), with a value that cannot be known shown
-    as the cards show it, not as Streamlit's grey "None"."""
+def table(frame, where=st, **kwargs):
+    """st.dataframe (in `where`: a column, or the page), with a value that cannot be known
+    shown as the cards show it, not as Streamlit's grey "None"."""
     return where.dataframe(frame, placeholder=UNKNOWN, **kwargs)
 
 

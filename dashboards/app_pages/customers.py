@@ -40,8 +40,8 @@ left.altair_chart(
 )  # fmt: skip
 left.caption(t("window_open"))
 page.table(
-    right,
     repurchase,
+    where=right,
     hide_index=True,
     column_config=page.columns(
         "repurchase",
@@ -80,4 +80,4 @@ config |= {
     "revenue_per_customer": st.column_config.NumberColumn(t("revenue_per_customer"), format="%.2f"),
     "avg_recency_days": st.column_config.NumberColumn(t("avg_recency"), format="%.0f"),
 }
-page.table(right, shown, hide_index=True, column_config=config)
+page.table(shown, hide_index=True, column_config=config, where=right)

@@ -56,7 +56,6 @@ else:
             blocking=failed.filter(pl.col("blocking")).height)
     )  # fmt: skip
     page.table(
-        st,
         checks,  # failures first
         hide_index=True,
         # what a check says before its (long, technical) name
@@ -77,7 +76,6 @@ if not builds.is_empty():
     st.subheader(t("builds_title"))
     st.caption(t("builds_note"))
     page.table(
-        st,
         builds.with_columns(
             pl.col("started_at").dt.replace_time_zone("UTC").dt.convert_time_zone(settings.timezone)
         ),
@@ -102,7 +100,6 @@ if not builds.is_empty():
             st.error(t("rebuild_check_differs", when=f"{when:%Y-%m-%d %H:%M}",
                        marts=", ".join(differing["mart"])))  # fmt: skip
             page.table(
-                st,
                 differing.drop("checked_at"),
                 hide_index=True,
                 column_config={"example": st.column_config.TextColumn(width="large")},
@@ -123,7 +120,6 @@ if missing:
 st.subheader(t("settings_in_force"))
 st.caption(t("settings_note", path=str(settings.home / "shopkpi.toml")))
 page.table(
-    st,
     data.published_settings(),
     hide_index=True,
     column_config={"setting": t("setting_name"), "value": t("setting_value")},
@@ -143,7 +139,6 @@ freshness = freshness.with_columns(
     .alias("state")
 )
 page.table(
-    st,
     freshness.select("source", "state", "latest_data_date", "age_days", "last_loaded_at",
                      "row_count"),
     hide_index=True,
@@ -184,7 +179,6 @@ file_columns = ["loaded_at", "source", "file_name", "status", "adapter", "rows_r
                 "rows_loaded", "rows_quarantined", "rows_skipped", "message", "format",
                 "encoding", "stored_as"]  # fmt: skip
 page.table(
-    st,
     files.filter(pl.col("status").is_in(list(shown or []))).select(
         c for c in file_columns if c in files.columns  # a publish older than the adapters
     )
@@ -203,7 +197,6 @@ st.caption(t("coverage_note"))
 if files.height and "adapter" in files.columns:
     used = files.filter(pl.col("status").is_in(["loaded", "partial"]))
     page.table(
-        st,
         used.group_by("source", "adapter")
         .agg(
             pl.len().alias("files"),
@@ -224,7 +217,6 @@ if warnings.is_empty():
     st.write(t("no_load_warnings"))
 else:
     page.table(
-        st,
         warnings.with_columns(
             pl.col("kind").replace_strict(
                 {k: t(f"warning_{k}") for k in warnings["kind"].unique() if f"warning_{k}" in LABELS},
@@ -246,7 +238,6 @@ if quarantined.is_empty():
     st.write(t("none"))
 else:
     page.table(
-        st,
         quarantined,
         hide_index=True,
         column_config={"reason": st.column_config.TextColumn(width="large")},
@@ -255,7 +246,7 @@ else:
 st.subheader(t("gx_title"))
 gx = data.quality_history()
 page.table(
-    st, gx, hide_index=True, column_config={"failures": st.column_config.TextColumn(width="large")}
+    gx, hide_index=True, column_config={"failures": st.column_config.TextColumn(width="large")}
 )
 docs_index = settings.data_docs_index
 if docs_index.exists():

@@ -59,7 +59,6 @@ st.altair_chart(
     width="stretch",
 )  # fmt: skip
 page.table(
-    st,
     data.forecast_accuracy(name),
     hide_index=True,
     column_config=page.columns(
@@ -82,7 +81,6 @@ if risk.height:
         if at_risk_only else risk
     )  # fmt: skip
     page.table(
-        st,
         shown.select("sku", "on_hand_qty", "daily_demand_forecast", "days_of_cover",
                      "stockout_date", "reorder_qty", "safety_stock", "model"),
         hide_index=True,

@@ -25,14 +25,12 @@ if "inventory" in data.missing_sources():
     sold = ["sku", "category", "units_sold", "cogs"]
     st.subheader(t("by_category"))
     page.table(
-        st,
         by_category.select("category", "units_sold", "cogs"),
         hide_index=True,
         column_config=page.columns("inventory_turnover", sold),
     )
     st.subheader(t("by_sku"))
     page.table(
-        st,
         by_sku.select(sold).sort("units_sold", descending=True),
         hide_index=True,
         column_config=page.columns("inventory_turnover", sold),
@@ -78,9 +76,11 @@ shown_columns = [*sku_columns, "days_of_cover"]
 st.page_link("app_pages/forecast.py", label=t("see_forecast"), icon=":material/query_stats:")
 left, right = st.columns(2)
 left.markdown(f"**{t('run_out_risk', days=aggregate.RUN_OUT_DAYS)}**")
-page.table(left, running_low.select(shown_columns), hide_index=True, column_config=sku_config)
+page.table(running_low.select(shown_columns), where=left, hide_index=True, column_config=sku_config)
 right.markdown(f"**{t('overstocked', days=aggregate.OVERSTOCK_DAYS)}**")
-page.table(right, overstocked.select(shown_columns), hide_index=True, column_config=sku_config)
+page.table(
+    overstocked.select(shown_columns), where=right, hide_index=True, column_config=sku_config
+)
 
 st.subheader(t("by_category"))
 category_config = page.columns(
@@ -90,11 +90,11 @@ category_config = page.columns(
 )  # fmt: skip
 category_config["skus_with_stockouts"] = st.column_config.NumberColumn(t("stockout_skus"))
 category_config["snapshot_days"] = None  # hidden
-page.table(st, by_category, hide_index=True, column_config=category_config)
+page.table(by_category, hide_index=True, column_config=category_config)
 
 st.subheader(t("slow_movers"))
 slow = by_sku.filter(pl.col("closing_on_hand_qty") > 0).sort("sell_through_rate").head(15)
-page.table(st, slow.select(shown_columns), hide_index=True, column_config=sku_config)
+page.table(slow.select(shown_columns), hide_index=True, column_config=sku_config)
 
 st.subheader(t("by_sku"))
-page.table(st, by_sku.select(shown_columns), hide_index=True, column_config=sku_config)
+page.table(by_sku.select(shown_columns), hide_index=True, column_config=sku_config)

@@ -40,7 +40,7 @@ shown_columns = ["carrier", "shipments", "orders_shipped", "shipping_cost", "cos
 config = page.columns("logistics_performance", shown_columns)
 config["late_shipments"] = st.column_config.NumberColumn(t("late_shipments"), format="localized")
 st.subheader(t("by_carrier"))
-page.table(st, by_carrier.select(*shown_columns, "late_shipments"), hide_index=True,
+page.table(by_carrier.select(*shown_columns, "late_shipments"), hide_index=True,
              column_config=config)  # fmt: skip
 
 left, right = st.columns(2)
@@ -58,7 +58,6 @@ right.altair_chart(
 region_config = page.columns("logistics_performance", ["region", *shown_columns])
 region_config["late_shipments"] = config["late_shipments"]
 page.table(
-    st,
     by_region.select("carrier", "region", *shown_columns[1:], "late_shipments"),
     hide_index=True,
     column_config=region_config,

@@ -52,7 +52,7 @@ if ranked.height:
           roi=f"{worst['roi']:.1%}", spend=format_value(worst["spend"], "money", lang(),
                                                         ctx.currency))
     )  # fmt: skip
-page.table(st, campaigns, hide_index=True,
+page.table(campaigns, hide_index=True,
              column_config=page.columns("campaign_roi", report.REPORT_COLUMNS))  # fmt: skip
 
 headers = {c: label(docs.get(c, {}), c, lang()) for c in report.REPORT_COLUMNS}

@@ -96,7 +96,7 @@ if growing.height:
 config = page.columns("fct_daily_kpis", shown)
 config["share"] = st.column_config.NumberColumn(t("share"), format="percent")
 config["growth"] = st.column_config.NumberColumn(t("growth"), format="percent")
-page.table(st, by_platform, hide_index=True, column_config=config)
+page.table(by_platform, hide_index=True, column_config=config)
 
 st.subheader(t("targets"))
 first_month, last_month = chosen.months()
@@ -122,7 +122,6 @@ else:
     shown = ["month", "platform", "net_revenue_target", "net_revenue", "target_attainment",
              "month_elapsed"]  # fmt: skip
     page.table(
-        st,
         targets.select(shown), hide_index=True,
         column_config=page.columns("fct_monthly_targets", shown),
     )  # fmt: skip
