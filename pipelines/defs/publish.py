@@ -24,11 +24,12 @@ from pipelines.lib.quality import build_docs_if_stale
 )
 def published_marts(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
     settings = shop.get()
-    outcome, counts = publish(settings, load_manifest(), context.run_id)
+    outcome, counts, written = publish(settings, load_manifest(), context.run_id)
     build_docs_if_stale(settings.home)  # when the checks ran in this process, not the worker
     return dg.MaterializeResult(
         metadata={
             "outcome": outcome,
+            "written from": written,
             "path": dg.MetadataValue.path(str(settings.published)),
             **{f"rows {name}": n for name, n in counts.items() if name.startswith("marts.")},
         }

@@ -5,6 +5,11 @@ warehouse.duckdb; the dashboards only ever open published/shopkpi.duckdb, which 
 written beside it under a temporary name and moved into place with os.replace, so a
 reader sees the previous publish or the new one, never a half-written file. A build that
 changes nothing (no new file, same models) leaves the published file as it was, byte for byte.
+
+A mart that is a view (dim_customers) is published as the same view over copies of the
+tables it reads. After an incremental build whose predecessor the published file mirrors,
+the new file starts as a copy of it and only the customers the build rewrote are written
+again: at ten million order lines, 11,000 customers of a day instead of 4.4 million.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
+import shutil
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,15 +33,58 @@ from pipelines.lib.warehouse import config, let_go
 
 COPIED_SCHEMAS = ("marts", "audit")
 
+# the published tables that a build changes customer by customer: an incremental publish
+# removes the customers the build rewrote (intermediate.int_changed_customers) and copies
+# them again; every other table is copied whole
+PER_CUSTOMER_TABLES = ("int_customer_totals",)
+# where the models that the mart views read are, in the warehouse and in the published file
+VIEWS_READ_SCHEMA = "intermediate"
 
-def _tables(con: duckdb.DuckDBPyConnection, schema: str, catalog: str | None = None) -> list[str]:
+
+def _tables(
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    catalog: str | None = None,
+    kind: str = "BASE TABLE",
+) -> list[str]:
+    """The tables (or, with kind="VIEW", the views) of a schema."""
     rows = con.execute(
         "select table_name from information_schema.tables "
         "where table_catalog = coalesce(?, current_database()) and table_schema = ? "
-        "order by table_name",
-        [catalog, schema],
+        "and table_type = ? order by table_name",
+        [catalog, schema, kind],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def _view_sql(con: duckdb.DuckDBPyConnection, schema: str, view: str, catalog: str) -> str:
+    """The view's definition as DuckDB keeps it, to create it again in `catalog`."""
+    sql = con.execute(
+        "select sql from duckdb_views() where database_name = current_database() "
+        "and schema_name = ? and view_name = ?",
+        [schema, view],
+    ).fetchone()[0]
+    return re.sub(r"^CREATE VIEW \S+ AS", f"CREATE VIEW {catalog}.{schema}.{view} AS", sql)
+
+
+def tables_read_by_views(manifest: dict) -> list[str]:
+    """Every model a mart view reads: published with the view, which names no database
+    (dim_customers.sql), so that it reads these copies. All of them are intermediate
+    models (VIEWS_READ_SCHEMA)."""
+    nodes = manifest["nodes"]
+    read = set()
+    for node in nodes.values():
+        config = node.get("config", {})
+        if (
+            node["resource_type"] == "model"
+            and config.get("schema") == "marts"
+            and config.get("materialized") == "view"
+        ):
+            for parent in node["depends_on"]["nodes"]:
+                if nodes[parent]["resource_type"] == "model":
+                    assert nodes[parent]["schema"] == VIEWS_READ_SCHEMA, parent
+                    read.add(nodes[parent]["name"])
+    return sorted(read)
 
 
 def source_freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -102,63 +153,175 @@ def content_fingerprint(
 ) -> str:
     """A digest of everything a publish shows except its build time: equal means no change.
 
-    Read from the copy being published: the marts that are views (dim_customers scores
-    every customer) are then computed once, by the copy."""
+    Read from the copy being published. A view's rows follow from its definition and the
+    tables it reads, which are hashed instead (dim_customers scores every customer when
+    read). An order-free sum of row hashes: a file updated customer by customer and one
+    written whole from the same rows have the same digest."""
     digest = hashlib.sha256(repr(sorted(settings.shown().items())).encode())
     # audit.quality_checks and audit.transform_builds grow by a row per run: history, not
     # content; a weekly check's verdict is content (/data-health shows it)
-    for schema, table in [("marts", t) for t in _tables(con, "marts", catalog)] + [
+    tables = [
+        *[("marts", t) for t in _tables(con, "marts", catalog)],
+        *[(VIEWS_READ_SCHEMA, t) for t in _tables(con, VIEWS_READ_SCHEMA, catalog)],
         ("audit", "file_loads"),
         ("audit", "quarantine"),
         ("audit", "load_warnings"),
         ("audit", "rebuild_checks"),
-    ]:
+    ]
+    for schema, table in tables:
         rows, total = con.execute(
             f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {catalog}.{schema}.{table} t"
         ).fetchone()
         digest.update(f"{schema}.{table}:{rows}:{total}".encode())
+    for (sql,) in con.execute(
+        "select sql from duckdb_views() where database_name = ? and schema_name = 'marts' "
+        "order by view_name",
+        [catalog],
+    ).fetchall():
+        digest.update(sql.encode())
     digest.update(docs.write_csv().encode())
     return digest.hexdigest()
 
 
-def published_fingerprint(path: Path) -> str | None:
+@dataclass(frozen=True)
+class PublishedFile:
+    """What the published file says about itself (None where it says nothing)."""
+
+    fingerprint: str | None = None
+    # when the transform of the dbt build it mirrors started (audit.transform_builds)
+    mirrored_build: datetime | None = None
+    # the per-customer tables' columns: an update needs the warehouse's
+    layout: tuple = ()
+
+
+def _layout(con: duckdb.DuckDBPyConnection, published: bool) -> tuple:
+    """The columns of the per-customer tables: the published file's, or the warehouse's as
+    the publish writes them (without build ids)."""
+    return tuple(
+        con.execute(
+            "select table_name, column_name, data_type from information_schema.columns "
+            "where table_catalog = current_database() and table_schema = ? "
+            "and list_contains(?, table_name) and (? or column_name not like '%build_id') "
+            "order by table_name, ordinal_position",
+            [VIEWS_READ_SCHEMA, list(PER_CUSTOMER_TABLES), published],
+        ).fetchall()
+    )
+
+
+def _published_file(path: Path) -> PublishedFile:
     if not path.exists():
-        return None
+        return PublishedFile()
     try:
         with duckdb.connect(str(path), read_only=True) as con:
-            return con.execute("select fingerprint from meta.build").fetchone()[0]
+            fingerprint = con.execute("select fingerprint from meta.build").fetchone()[0]
+            try:
+                mirrored = con.execute("select transform_started_at from meta.build").fetchone()
+            except duckdb.Error:  # written before publishes named their build
+                return PublishedFile(fingerprint)
+            return PublishedFile(fingerprint, mirrored[0], _layout(con, published=True))
     except duckdb.Error:  # an older publish without a fingerprint: publish again
-        return None
+        return PublishedFile()
 
 
-def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[str, int]]:
+def _last_builds(con: duckdb.DuckDBPyConnection) -> list[tuple[datetime, str, bool]]:
+    """The warehouse's last two dbt builds, newest first: started_at, mode, succeeded."""
+    return con.execute(
+        "select started_at, mode, succeeded from audit.transform_builds "
+        "order by started_at desc limit 2"
+    ).fetchall()
+
+
+def _can_update(builds: list[tuple[datetime, str, bool]], mirrored: datetime | None) -> bool:
+    """Whether the published file can be brought up to date customer by customer: the last
+    build was incremental and the file mirrors it or the build before it (the customers
+    that build rewrote are then all that differ; rewriting them twice changes nothing)."""
+    if not builds or mirrored is None:
+        return False
+    (last_started, last_mode, last_succeeded), *before = builds
+    return (
+        last_succeeded
+        and last_mode == "incremental"
+        and mirrored in (last_started, *(started for started, _, _ in before))
+    )
+
+
+def _copy_tables(
+    con: duckdb.DuckDBPyConnection, views_read: list[str], update: bool
+) -> dict[str, int]:
+    """Write marts.*, audit.* and the tables the mart views read into the attached `pub`,
+    then the views; with update, pub is the previous publish: its per-customer tables
+    change only the customers this build rewrote. Returns rows per table and view."""
+    counts: dict[str, int] = {}
+    if update:  # all but the per-customer tables is written again
+        for schema in (*COPIED_SCHEMAS, "meta"):
+            con.execute(f"drop schema if exists pub.{schema} cascade")
+        for table in _tables(con, VIEWS_READ_SCHEMA, "pub"):
+            if table not in PER_CUSTOMER_TABLES:
+                con.execute(f"drop table pub.{VIEWS_READ_SCHEMA}.{table}")
+    con.execute(f"create schema if not exists pub.{VIEWS_READ_SCHEMA}")
+    changed = f"select platform, customer_id from {VIEWS_READ_SCHEMA}.int_changed_customers"
+    # which build wrote a row is the warehouse's bookkeeping, not content: a rebuild of the
+    # same rows leaves the published file as it was
+    content = "columns(c -> c not like '%build_id')"
+    for table in views_read:
+        name = f"{VIEWS_READ_SCHEMA}.{table}"
+        if update and table in PER_CUSTOMER_TABLES:
+            con.execute(f"delete from pub.{name} where (platform, customer_id) in ({changed})")
+            con.execute(
+                f"insert into pub.{name} select {content} from {name} "
+                f"where (platform, customer_id) in ({changed})"
+            )
+        else:
+            con.execute(f"create table pub.{name} as select {content} from {name}")
+    for schema in COPIED_SCHEMAS:
+        con.execute(f"create schema pub.{schema}")
+        for table in _tables(con, schema):
+            con.execute(f"create table pub.{schema}.{table} as select * from {schema}.{table}")
+            counts[f"{schema}.{table}"] = con.execute(
+                f"select count(*) from pub.{schema}.{table}"
+            ).fetchone()[0]
+        # after the tables they read
+        for view in _tables(con, schema, kind="VIEW"):
+            con.execute(_view_sql(con, schema, view, "pub"))
+            counts[f"{schema}.{view}"] = con.execute(
+                f"select count(*) from pub.{schema}.{view}"
+            ).fetchone()[0]
+    return counts
+
+
+WHOLE = "whole"
+CHANGED_CUSTOMERS = "the previous publish with the customers this build rewrote"
+
+
+def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[str, int], str]:
     """Copy marts.* and audit.* with build metadata into published/shopkpi.duckdb.
 
-    Returns ("updated" or "unchanged", rows per copied table).
+    Returns "updated" or "unchanged", rows per copied table and view, and how the file was
+    written (WHOLE or CHANGED_CUSTOMERS).
     """
     target = settings.published
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")
-    counts: dict[str, int] = {}
     built_at = datetime.now(UTC).replace(tzinfo=None)
     docs = column_docs(manifest)
+    published = _published_file(target)
     let_go(settings.warehouse)  # opened below without the build's memory limit
     try:
         with duckdb.connect(str(settings.warehouse), config=config(memory_limit=None)) as con:
+            builds = _last_builds(con)
+            update = _can_update(builds, published.mirrored_build) and (
+                published.layout
+                == _layout(con, published=False)  # else the models or this code changed
+            )
+            if update:
+                shutil.copyfile(target, tmp)
             con.execute(f"attach '{tmp}' as pub")
-            for schema in COPIED_SCHEMAS:
-                con.execute(f"create schema pub.{schema}")
-                for table in _tables(con, schema):
-                    con.execute(
-                        f"create table pub.{schema}.{table} as select * from {schema}.{table}"
-                    )
-                    counts[f"{schema}.{table}"] = con.execute(
-                        f"select count(*) from pub.{schema}.{table}"
-                    ).fetchone()[0]
+            counts = _copy_tables(con, tables_read_by_views(manifest), update)
             fingerprint = content_fingerprint(con, "pub", docs, settings)
-            if fingerprint == published_fingerprint(target):
+            if fingerprint == published.fingerprint:
                 con.execute("detach pub")
-                return "unchanged", {k: v for k, v in counts.items() if k.startswith("marts.")}
+                marts = {k: v for k, v in counts.items() if k.startswith("marts.")}
+                return "unchanged", marts, CHANGED_CUSTOMERS if update else WHOLE
             con.execute("create schema pub.meta")
             freshness = source_freshness(con)  # noqa: F841 - read by the next statement
             con.execute("create table pub.meta.source_freshness as select * from freshness")
@@ -169,12 +332,13 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
             con.execute("create table pub.meta.settings as select * from shown")
             con.execute(
                 "create table pub.meta.build as select ? as built_at, ? as run_id, ? as timezone, "
-                "? as reporting_currency, ? as fingerprint",
-                [built_at, run_id, settings.timezone, settings.reporting_currency, fingerprint],
-            )
+                "? as reporting_currency, ? as fingerprint, ? as transform_started_at",
+                [built_at, run_id, settings.timezone, settings.reporting_currency, fingerprint,
+                 builds[0][0] if builds else None],
+            )  # fmt: skip
             con.execute("detach pub")
         os.replace(tmp, target)
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
-    return "updated", counts
+    return "updated", counts, CHANGED_CUSTOMERS if update else WHOLE

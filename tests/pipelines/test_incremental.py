@@ -25,7 +25,8 @@ from polars.testing import assert_frame_equal
 
 from pipelines.ingest import ingest_source
 from pipelines.lib import incremental
-from pipelines.lib.dbt_manifest import dbt_env, home_profiles_dir
+from pipelines.lib.dbt_manifest import dbt_env, home_profiles_dir, load_manifest
+from pipelines.lib.publish import CHANGED_CUSTOMERS, WHOLE, publish
 from pipelines.lib.settings import DBT_PROJECT_DIR, SOURCES, Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
 from tests.conftest import HANDMADE_SHOP, build_once, fill_inbox, use_home
@@ -151,6 +152,8 @@ def tables(warehouse: Path) -> dict[str, pl.DataFrame]:
 
 # the file keeps its name: views name their tables "warehouse"."schema"."table"
 INCREMENTAL_COPY = Path("after_incremental_build") / "warehouse.duckdb"
+# the dashboards' file after the incremental build's publish
+INCREMENTAL_PUBLISH = Path("after_incremental_build") / "shopkpi.duckdb"
 
 
 def build_stepwise_then_check(root: Path) -> Settings:
@@ -162,13 +165,18 @@ def build_stepwise_then_check(root: Path) -> Settings:
     drop(settings, FIRST_DROP)
     first = build(settings, target)
     assert first["plan"].full and first["plan"].reason == "first build of this warehouse"
+    assert publish(settings, load_manifest(), "first")[::2] == ("updated", WHOLE)
     drop(settings, SECOND_DROP)
     second = build(settings, target)
     assert not second["plan"].full, second["plan"].reason
     assert second["plan"].reason == "new rows of logistics, orders, traffic since the last build"
+    # the published file mirrors the build before: only the changed customers are written
+    assert publish(settings, load_manifest(), "second")[::2] == ("updated", CHANGED_CUSTOMERS)
     (settings.home / INCREMENTAL_COPY).parent.mkdir()
     shutil.copy(settings.warehouse, settings.home / INCREMENTAL_COPY)
+    shutil.move(settings.published, settings.home / INCREMENTAL_PUBLISH)
     assert build(settings, target, full=True, check=True)["plan"].full
+    assert publish(settings, load_manifest(), "full")[::2] == ("updated", WHOLE)
     return settings
 
 
@@ -186,7 +194,27 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "incremental": tables(settings.home / INCREMENTAL_COPY),
         "full": tables(settings.warehouse),
         "checked": checked,
+        "published": {
+            "incremental": published(settings.home / INCREMENTAL_PUBLISH),
+            "full": published(settings.published),
+        },
     }
+
+
+def published(path: Path) -> dict[str, pl.DataFrame]:
+    """Every relation of the dashboards' file but its build metadata, the history that
+    grows by a row per run and the weekly check's verdict (the full rebuild's only)."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        relations = [
+            f"{schema}.{name}"
+            for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema != 'meta' and table_name not in "
+                "('quality_checks', 'transform_builds', 'file_loads', 'rebuild_checks')"
+            ).fetchall()
+        ]
+        frames = {r: con.execute(f"select * from {r}").pl() for r in relations}
+    return {r: f.with_columns(pl.col(pl.Decimal).cast(pl.Float64)) for r, f in frames.items()}
 
 
 @pytest.mark.parametrize("relation", COMPARED)
@@ -199,6 +227,25 @@ def test_an_incremental_build_equals_a_full_rebuild(shop, relation: str) -> None
         rel_tol=1e-9,
         abs_tol=1e-9,
     )
+
+
+def test_the_published_file_updated_by_customer_equals_one_written_whole(shop) -> None:
+    """The dashboards' file after the incremental build, written from the previous one with
+    only the changed customers, holds what a whole publish of the full rebuild holds."""
+    stepwise, whole = shop["published"]["incremental"], shop["published"]["full"]
+    assert sorted(stepwise) == sorted(whole)
+    assert "marts.dim_customers" in whole and "intermediate.int_customer_totals" in whole
+    for relation, frame in whole.items():
+        mine = stepwise[relation]
+        try:
+            assert_frame_equal(
+                mine.sort(mine.columns, nulls_last=True),
+                frame.sort(frame.columns, nulls_last=True),
+                rel_tol=1e-9,
+                abs_tol=1e-9,
+            )
+        except AssertionError as err:
+            raise AssertionError(f"{relation}: {err}") from None
 
 
 def test_the_changes_reached_the_marts(shop) -> None:
