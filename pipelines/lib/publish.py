@@ -29,7 +29,7 @@ import polars as pl
 
 from pipelines.lib.canonical import SPECS
 from pipelines.lib.settings import REPO_ROOT, Settings
-from pipelines.lib.warehouse import config, let_go
+from pipelines.lib.warehouse import config, ensure_schemas, let_go
 
 COPIED_SCHEMAS = ("marts", "audit")
 
@@ -188,8 +188,6 @@ class PublishedFile:
     """What the published file says about itself (None where it says nothing)."""
 
     fingerprint: str | None = None
-    # when the transform of the dbt build it mirrors started (audit.transform_builds)
-    mirrored_build: datetime | None = None
     # the per-customer tables' columns: an update needs the warehouse's
     layout: tuple = ()
 
@@ -214,11 +212,7 @@ def _published_file(path: Path) -> PublishedFile:
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             fingerprint = con.execute("select fingerprint from meta.build").fetchone()[0]
-            try:
-                mirrored = con.execute("select transform_started_at from meta.build").fetchone()
-            except duckdb.Error:  # written before publishes named their build
-                return PublishedFile(fingerprint)
-            return PublishedFile(fingerprint, mirrored[0], _layout(con, published=True))
+            return PublishedFile(fingerprint, _layout(con, published=True))
     except duckdb.Error:  # an older publish without a fingerprint: publish again
         return PublishedFile()
 
@@ -231,18 +225,25 @@ def _last_builds(con: duckdb.DuckDBPyConnection) -> list[tuple[datetime, str, bo
     ).fetchall()
 
 
-def _can_update(builds: list[tuple[datetime, str, bool]], mirrored: datetime | None) -> bool:
+def _can_update(
+    con: duckdb.DuckDBPyConnection, builds: list[tuple[datetime, str, bool]], published: str | None
+) -> bool:
     """Whether the published file can be brought up to date customer by customer: the last
-    build was incremental and the file mirrors it or the build before it (the customers
-    that build rewrote are then all that differ; rewriting them twice changes nothing)."""
-    if not builds or mirrored is None:
+    build was incremental and the file holds what the publish of that build or of the one
+    before it left (audit.publishes: the same fingerprint, also when that publish found
+    nothing changed). The customers the last build rewrote are then all that differ, and
+    writing them twice changes nothing."""
+    if not builds or published is None:
         return False
     (last_started, last_mode, last_succeeded), *before = builds
-    return (
-        last_succeeded
-        and last_mode == "incremental"
-        and mirrored in (last_started, *(started for started, _, _ in before))
-    )
+    if not last_succeeded or last_mode != "incremental":
+        return False
+    mirrored = con.execute(
+        "select count(*) from audit.publishes where fingerprint = ? "
+        "and list_contains(?, transform_started_at)",
+        [published, [last_started, *(started for started, _, _ in before)]],
+    ).fetchone()[0]
+    return mirrored > 0
 
 
 def _copy_tables(
@@ -308,17 +309,23 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
     let_go(settings.warehouse)  # opened below without the build's memory limit
     try:
         with duckdb.connect(str(settings.warehouse), config=config(memory_limit=None)) as con:
+            ensure_schemas(con)  # audit.publishes in a warehouse built before it
             builds = _last_builds(con)
-            update = _can_update(builds, published.mirrored_build) and (
-                published.layout
-                == _layout(con, published=False)  # else the models or this code changed
+            update = _can_update(con, builds, published.fingerprint) and (
+                # else the models or this code changed
+                published.layout == _layout(con, published=False)
             )
             if update:
                 shutil.copyfile(target, tmp)
             con.execute(f"attach '{tmp}' as pub")
             counts = _copy_tables(con, tables_read_by_views(manifest), update)
             fingerprint = content_fingerprint(con, "pub", docs, settings)
-            if fingerprint == published.fingerprint:
+            outcome = "unchanged" if fingerprint == published.fingerprint else "updated"
+            con.execute(
+                "insert into audit.publishes values (?, ?, ?, ?)",
+                [builds[0][0] if builds else None, fingerprint, built_at, outcome],
+            )
+            if outcome == "unchanged":
                 con.execute("detach pub")
                 marts = {k: v for k, v in counts.items() if k.startswith("marts.")}
                 return "unchanged", marts, CHANGED_CUSTOMERS if update else WHOLE
@@ -332,10 +339,9 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
             con.execute("create table pub.meta.settings as select * from shown")
             con.execute(
                 "create table pub.meta.build as select ? as built_at, ? as run_id, ? as timezone, "
-                "? as reporting_currency, ? as fingerprint, ? as transform_started_at",
-                [built_at, run_id, settings.timezone, settings.reporting_currency, fingerprint,
-                 builds[0][0] if builds else None],
-            )  # fmt: skip
+                "? as reporting_currency, ? as fingerprint",
+                [built_at, run_id, settings.timezone, settings.reporting_currency, fingerprint],
+            )
             con.execute("detach pub")
         os.replace(tmp, target)
     finally:

@@ -72,6 +72,16 @@ AUDIT_DDL = (
         succeeded boolean
     )
     """,
+    # what each publish left in published/shopkpi.duckdb: the content fingerprint after
+    # the dbt build it published (pipelines/lib/publish.py), also when it was unchanged
+    """
+    create table if not exists audit.publishes (
+        transform_started_at timestamp,
+        fingerprint varchar,
+        published_at timestamp,
+        outcome varchar
+    )
+    """,
     # the weekly full rebuild against the incremental marts it replaced, one row per mart
     """
     create table if not exists audit.rebuild_checks (
