@@ -316,6 +316,7 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
                 # else the models or this code changed
                 published.layout == _layout(con, published=False)
             )
+            written = CHANGED_CUSTOMERS if update else WHOLE
             if update:
                 shutil.copyfile(target, tmp)
             con.execute(f"attach '{tmp}' as pub")
@@ -329,7 +330,7 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
             if outcome == "unchanged":
                 con.execute("detach pub")
                 marts = {k: v for k, v in counts.items() if k.startswith("marts.")}
-                return "unchanged", marts, CHANGED_CUSTOMERS if update else WHOLE
+                return "unchanged", marts, written
             con.execute("create schema pub.meta")
             freshness = source_freshness(con)  # noqa: F841 - read by the next statement
             con.execute("create table pub.meta.source_freshness as select * from freshness")
@@ -348,4 +349,4 @@ def publish(settings: Settings, manifest: dict, run_id: str) -> tuple[str, dict[
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
-    return "updated", counts, CHANGED_CUSTOMERS if update else WHOLE
+    return "updated", counts, written
