@@ -42,3 +42,25 @@
         null
     {%- endif -%}
 {%- endmacro %}
+
+{#- The rows of `relation` whose `column` is one of `values_sql`'s, as a query. On DuckDB it
+    finds them by that column alone, then reads the other columns of those rows only: a
+    filter on a table of ten million order lines otherwise reads every column of every
+    block holding a match, which for a day's few thousand orders is every block (0.57 s
+    against 0.22 s). -#}
+{% macro rows_where_in(relation, column, values_sql) -%}
+    {{ return(adapter.dispatch('rows_where_in', 'shopkpi')(relation, column, values_sql)) }}
+{%- endmacro %}
+
+{% macro default__rows_where_in(relation, column, values_sql) -%}
+    select * from {{ relation }}
+    where {{ column }} in ({{ values_sql }})
+{%- endmacro %}
+
+{% macro duckdb__rows_where_in(relation, column, values_sql) -%}
+    select * from {{ relation }}
+    where rowid in (
+        select rowid from {{ relation }}
+        where {{ column }} in ({{ values_sql }})
+    )
+{%- endmacro %}

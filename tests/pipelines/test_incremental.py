@@ -46,6 +46,9 @@ FIRST_DROP = {
         "T2001,T2001-1,tmall,tb_f,2025-03-05 10:00:00,2025-03-05 10:01:00,paid,MUG-01,1,59.00,0,0,CNY,,,,浙江,无线端",
         # paid 03-06; the second drop says 03-07
         "T2002,T2002-1,tmall,tb_g,2025-03-06 10:00:00,2025-03-06 10:01:00,paid,TEA-01,2,45.00,0,0,CNY,,,,浙江,无线端",
+        # two lines: the second drop refunds the second and does not export the first again
+        "T2005,T2005-1,tmall,tb_i,2025-03-08 10:00:00,2025-03-08 10:01:00,paid,MUG-01,1,59.00,0,0,CNY,,,,浙江,无线端",
+        "T2005,T2005-2,tmall,tb_i,2025-03-08 10:00:00,2025-03-08 10:01:00,paid,TEA-01,1,45.00,0,0,CNY,,,,浙江,无线端",
     ],
     "logistics/shipments_january.csv": [
         SHIPMENT_HEADER,
@@ -66,6 +69,8 @@ SECOND_DROP = {
         "T2002,T2002-1,tmall,tb_g,2025-03-06 10:00:00,2025-03-07 09:00:00,paid,TEA-01,2,45.00,0,0,CNY,,,,浙江,无线端",
         # tb_b's earlier order, late: T1002 of 03-01 is no longer tb_b's first
         "T2003,T2003-1,tmall,tb_b,2025-02-20 10:00:00,2025-02-20 10:01:00,delivered,TEA-01,1,45.00,0,0,CNY,,,,广东,无线端",
+        # one line of two refunded: T2005-1 keeps its row
+        "T2005,T2005-2,tmall,tb_i,2025-03-08 10:00:00,2025-03-08 10:01:00,refunded,TEA-01,1,45.00,0,45.00,CNY,,,,浙江,无线端",
         # a new day
         "T2004,T2004-1,tmall,tb_h,2025-03-10 10:00:00,2025-03-10 10:01:00,paid,MUG-01,3,59.00,0,0,CNY,,,,江苏,无线端",
     ],
@@ -264,6 +269,9 @@ def test_the_changes_reached_the_marts(shop) -> None:
     assert by_day["2025-03-01"]["refunds"] == pytest.approx(59 + 110)
     assert by_day["2025-03-01"]["new_customers"] == 1
     assert by_day["2025-02-20"]["new_customers"] == 1
+    # 03-08: the line the re-export left out still counts beside the refunded one
+    assert by_day["2025-03-08"]["gross_sales"] == pytest.approx(59 + 45)
+    assert by_day["2025-03-08"]["refunds"] == pytest.approx(45)
     customers = shop["incremental"]["marts.dim_customers"].filter(pl.col("platform") == "shopify")
     orders_of = dict(customers.select("customer_id", "orders").iter_rows())
     assert orders_of == {"9001": 1, "9002": 1, "9003": 1}, "the buyer moved"

@@ -2,6 +2,10 @@
 -- (its order day when never paid), and the product's unit cost at that same day.
 -- Incremental: a build rewrites every line of each order a load since the last build added
 -- or re-exported (a new products or rates export rebuilds in full: pipelines/lib/incremental.py).
+-- The loads' own lines are converted; the order's other lines, which no load since has
+-- touched, are the same raw rows at the same rate and cost: copied from this table as
+-- they are, so the build reads only the new loads of the raw orders (they sit at its end,
+-- where a scan by load finds them), never its millions of older lines.
 {{
     config(
         materialized='incremental',
@@ -13,42 +17,43 @@
 
 with
 
-{% if is_incremental() %}
-
-changed_orders as (
-
-    select distinct order_id
-    from {{ ref('stg_shop__order_lines') }}
-    where {{ loads_since_last_build() }}
-
-),
-
-previous as (
-
-    select
-        platform,
-        order_id,
-        line_key,
-        paid_date
-    from {{ this }}
-
-),
-
-{% endif %}
-
 order_lines as (
 
     select * from {{ ref('stg_shop__order_lines') }}
     {% if is_incremental() %}
-        -- by order_id alone: DuckDB then filters while it reads, before the staging view
-        -- converts each line's times to local days (ten million lines: 1.5 s; by
-        -- (platform, order_id), tuple `in` or `exists`, it converted every line first:
-        -- 8-9 s). An order of another platform with the same id is rewritten too, as
-        -- it was: every line is computed on its own.
-        where order_id in (select changed_orders.order_id from changed_orders)
+        where {{ loads_since_last_build() }}
     {% endif %}
 
 ),
+
+{% if is_incremental() %}
+
+previous as (
+
+    -- this table's lines of the orders the loads name, by order_id alone (an order of
+    -- another platform with the same id is dropped by the joins below)
+    {{ rows_where_in(this, 'order_id', 'select order_lines.order_id from order_lines') }}
+
+),
+
+untouched_lines as (
+
+    select previous.*
+    from previous
+    inner join (select distinct platform, order_id from order_lines) as changed_orders
+        on
+            previous.platform = changed_orders.platform
+            and previous.order_id = changed_orders.order_id
+    left join order_lines
+        on
+            previous.platform = order_lines.platform
+            and previous.order_id = order_lines.order_id
+            and previous.line_key = order_lines.line_key
+    where order_lines.order_id is null
+
+),
+
+{% endif %}
 
 products as (
 
@@ -138,3 +143,38 @@ final as (
 )
 
 select * from final
+{% if is_incremental() %}
+    union all
+    select
+        platform,
+        order_id,
+        line_key,
+        customer_id,
+        ordered_at,
+        paid_at,
+        order_date,
+        paid_date,
+        status,
+        is_valid,
+        sku,
+        category,
+        quantity,
+        currency,
+        fx_rate,
+        load_id,
+        '{{ invocation_id }}' as build_id,
+        paid_date as previous_paid_date,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        region,
+        device,
+        gross_sales,
+        discounts,
+        refunds,
+        unit_cost,
+        has_unit_cost,
+        net_revenue,
+        cogs
+    from untouched_lines
+{% endif %}
