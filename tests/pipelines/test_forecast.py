@@ -1,7 +1,11 @@
 """Forecasts on series whose right answer is known, and stock-out risk by hand."""
 
 import datetime as dt
+import sys
+import time
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 import pytest
@@ -251,3 +255,22 @@ def test_coefficients_of_other_regressors_or_a_backtest_are_fitted_again() -> No
         assert backtested.coefficients["ALL"] == fitted.coefficients["ALL"]
     else:
         assert "ALL" not in backtested.coefficients
+
+
+def test_statsforecast_is_imported_beside_dbt_only_where_the_last_forecasts_fitted(
+    tmp_path: Path,
+) -> None:
+    """A daily build starts importing statsforecast while dbt runs only when the shop's
+    last forecasts fitted models: a shop with too little history never pays for it."""
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        assert not forecast.import_statsforecast_meanwhile(con)  # never forecast
+        con.execute("create schema marts")
+        con.execute("create table marts.forecast_accuracy (series varchar)")
+        assert not forecast.import_statsforecast_meanwhile(con)  # forecast, fitted nothing
+        con.execute("insert into marts.forecast_accuracy values ('ALL')")
+        assert forecast.import_statsforecast_meanwhile(con)
+    for _ in range(600):  # the thread imports it (or an earlier test did)
+        if "statsforecast.models" in sys.modules:
+            break
+        time.sleep(0.1)
+    assert "statsforecast.models" in sys.modules

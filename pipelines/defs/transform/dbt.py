@@ -10,7 +10,7 @@ import psutil
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import ShopSettings
-from pipelines.lib import failures, incremental, quality_worker, warm_dbt
+from pipelines.lib import failures, forecast, incremental, quality_worker, warm_dbt
 from pipelines.lib.dbt_manifest import (
     dbt_build_args,
     dbt_project,
@@ -113,6 +113,8 @@ def shopkpi_dbt_models(
             else:
                 kept = incremental.keep_before_full(con, dbt_marts(load_manifest()))
         started = incremental.build_started(con, plan)
+        if not plan.full:
+            forecast.import_statsforecast_meanwhile(con)
     let_go(settings.warehouse)  # what ingest and the checks kept open: dbt writes it now
     context.log.info(f"dbt build: {plan.mode} ({plan.reason})")
     problem = wait_for_parse_ahead(settings)
