@@ -2,7 +2,10 @@
 -- customer's first valid order. An order is valid when any of its lines is paid and not
 -- pending or cancelled; only valid lines count towards its money.
 -- Incremental: a build rewrites each order whose lines or shipments it rewrote, and every
--- order of those orders' customers (whose first order may have changed).
+-- order of those orders' customers (whose first order may have changed). Only the orders
+-- whose lines it rewrote are summed from their lines (they carry this build's id, at the
+-- end of int_order_lines_converted: a scan by build id skips the ten million others); the
+-- other orders of the batch keep the sums they have here.
 -- depends_on: {{ ref('int_rewritten_orders') }}
 {{
     config(
@@ -35,6 +38,23 @@ reshipped_orders as (
 
 ),
 
+previous_of_changed as (
+
+    -- the rows here of the orders whose lines or shipments this build rewrote, by order id
+    -- (DuckDB filters while it reads)
+    select
+        platform,
+        order_id,
+        customer_id
+    from {{ this }}
+    where order_id in (
+        select order_id from rewritten_lines
+        union
+        select order_id from reshipped_orders
+    )
+
+),
+
 changed_orders as (
 
     select
@@ -45,7 +65,7 @@ changed_orders as (
     select
         platform,
         order_id
-    from {{ this }}
+    from previous_of_changed
     where order_id in (select order_id from reshipped_orders)
 
 ),
@@ -58,13 +78,31 @@ affected_customers as (
     from rewritten_lines
     union
     select
-        previous.platform,
-        previous.customer_id
-    from {{ this }} as previous
+        previous_of_changed.platform,
+        previous_of_changed.customer_id
+    from previous_of_changed
     inner join changed_orders
         on
-            previous.platform = changed_orders.platform
-            and previous.order_id = changed_orders.order_id
+            previous_of_changed.platform = changed_orders.platform
+            and previous_of_changed.order_id = changed_orders.order_id
+
+),
+
+previous_batch as (
+
+    -- every row here of the affected customers, as the last build left them: the batch's
+    -- rows (a changed order's row names its previous buyer, who is affected)
+    select * from (
+        {{ rows_where_in(
+            this, 'customer_id', 'select affected_customers.customer_id from affected_customers'
+        ) }}
+    ) as rows_of_affected_ids
+    where (platform, customer_id) in (
+        select
+            affected_customers.platform,
+            affected_customers.customer_id
+        from affected_customers
+    )
 
 ),
 
@@ -76,13 +114,9 @@ batch_orders as (
     from changed_orders
     union
     select
-        previous.platform,
-        previous.order_id
-    from {{ this }} as previous
-    inner join affected_customers
-        on
-            previous.platform = affected_customers.platform
-            and previous.customer_id = affected_customers.customer_id
+        platform,
+        order_id
+    from previous_batch
 
 ),
 
@@ -92,13 +126,8 @@ order_lines as (
 
     select * from {{ ref('int_order_lines_converted') }}
     {% if is_incremental() %}
-        -- a tuple `in` (int_order_lines_converted says why)
-        where (platform, order_id) in (
-            select
-                batch_orders.platform,
-                batch_orders.order_id
-            from batch_orders
-        )
+        -- every line of each order whose lines this build rewrote
+        where build_id = '{{ invocation_id }}'
     {% endif %}
 
 ),
@@ -154,6 +183,30 @@ orders as (
         )") }} as net_revenue_with_cost
     from order_lines
     group by platform, order_id
+    {% if is_incremental() %}
+        union all
+        select
+            previous_batch.platform,
+            previous_batch.order_id,
+            previous_batch.customer_id,
+            previous_batch.ordered_at,
+            previous_batch.paid_at,
+            previous_batch.is_valid,
+            previous_batch.utm_campaign,
+            previous_batch.units,
+            previous_batch.gross_sales,
+            previous_batch.discounts,
+            previous_batch.refunds,
+            previous_batch.cogs,
+            previous_batch.net_revenue_with_cost
+        from previous_batch
+        where not exists (
+            select 1 from rewritten_lines
+            where
+                rewritten_lines.platform = previous_batch.platform
+                and rewritten_lines.order_id = previous_batch.order_id
+        )
+    {% endif %}
 
 ),
 
@@ -228,7 +281,7 @@ final as (
         '{{ invocation_id }}' as customer_build_id
     from sequenced
     {% if is_incremental() %}
-        left join {{ this }} as previous
+        left join previous_batch as previous
             on
                 sequenced.platform = previous.platform
                 and sequenced.order_id = previous.order_id
