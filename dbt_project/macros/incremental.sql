@@ -43,24 +43,25 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The rows of `relation` whose `column` is one of `values_sql`'s, as a query. On DuckDB it
-    finds them by that column alone, then reads the other columns of those rows only: a
-    filter on a table of ten million order lines otherwise reads every column of every
-    block holding a match, which for a day's few thousand orders is every block (0.57 s
-    against 0.22 s). -#}
-{% macro rows_where_in(relation, column, values_sql) -%}
-    {{ return(adapter.dispatch('rows_where_in', 'shopkpi')(relation, column, values_sql)) }}
+{#- The rows of `relation` that `condition` selects, every column, as a query. On DuckDB it
+    finds them reading only the condition's columns, then reads the other columns of those
+    rows only. A filter reads every column of every block holding a match, and a day's few
+    thousand orders have a line in every block of ten million: 0.57 s against 0.22 s, and
+    in a build, whose DuckDB loads each block it reads from the file first, more. With no
+    row selected nothing more is read. -#}
+{% macro rows_where(relation, condition) -%}
+    {{ return(adapter.dispatch('rows_where', 'shopkpi')(relation, condition)) }}
 {%- endmacro %}
 
-{% macro default__rows_where_in(relation, column, values_sql) -%}
+{% macro default__rows_where(relation, condition) -%}
     select * from {{ relation }}
-    where {{ column }} in ({{ values_sql }})
+    where {{ condition }}
 {%- endmacro %}
 
-{% macro duckdb__rows_where_in(relation, column, values_sql) -%}
+{% macro duckdb__rows_where(relation, condition) -%}
     select * from {{ relation }}
     where rowid in (
         select rowid from {{ relation }}
-        where {{ column }} in ({{ values_sql }})
+        where {{ condition }}
     )
 {%- endmacro %}

@@ -30,26 +30,28 @@ order_lines as (
 
 previous as (
 
-    -- this table's lines of the orders the loads name, by order_id alone (an order of
-    -- another platform with the same id is dropped by the joins below)
-    {{ rows_where_in(this, 'order_id', 'select order_lines.order_id from order_lines') }}
+    -- the day each line of those orders counted on before (by order_id alone: DuckDB
+    -- filters while it reads; an order of another platform with the same id is dropped
+    -- by the join below)
+    select
+        platform,
+        order_id,
+        line_key,
+        paid_date
+    from {{ this }}
+    where order_id in (select order_lines.order_id from order_lines)
 
 ),
 
 untouched_lines as (
 
-    select previous.*
-    from previous
-    inner join (select distinct platform, order_id from order_lines) as changed_orders
-        on
-            previous.platform = changed_orders.platform
-            and previous.order_id = changed_orders.order_id
-    left join order_lines
-        on
-            previous.platform = order_lines.platform
-            and previous.order_id = order_lines.order_id
-            and previous.line_key = order_lines.line_key
-    where order_lines.order_id is null
+    -- the lines of those orders that the loads did not export again, every column: found
+    -- by their keys, then read (a re-export usually names every line: nothing to read)
+    {{ rows_where(this, "order_id in (select order_lines.order_id from order_lines)
+        and (platform, order_id) in (select order_lines.platform, order_lines.order_id
+            from order_lines)
+        and (platform, order_id, line_key) not in (select order_lines.platform,
+            order_lines.order_id, order_lines.line_key from order_lines)") }}
 
 ),
 

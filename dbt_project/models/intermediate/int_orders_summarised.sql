@@ -91,11 +91,28 @@ affected_customers as (
 previous_batch as (
 
     -- every row here of the affected customers, as the last build left them: the batch's
-    -- rows (a changed order's row names its previous buyer, who is affected)
-    select * from (
-        {{ rows_where_in(
-            this, 'customer_id', 'select affected_customers.customer_id from affected_customers'
-        ) }}
+    -- rows (a changed order's row names its previous buyer, who is affected); only the
+    -- columns this model reads back (DuckDB then reads only theirs)
+    select
+        platform,
+        order_id,
+        customer_id,
+        ordered_at,
+        paid_at,
+        is_valid,
+        utm_campaign,
+        units,
+        gross_sales,
+        discounts,
+        refunds,
+        cogs,
+        net_revenue_with_cost,
+        paid_date,
+        is_first_order,
+        build_id
+    from (
+        {{ rows_where(this, "customer_id in (
+            select affected_customers.customer_id from affected_customers)") }}
     ) as rows_of_affected_ids
     where (platform, customer_id) in (
         select
