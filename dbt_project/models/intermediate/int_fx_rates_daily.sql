@@ -37,20 +37,46 @@ targets as (
 
 ),
 
+-- the large sources read once each, their currencies with their first and last times
+-- (read twice, DuckDB kept every row of ten million order lines in between: 0.4 s more)
+order_line_currencies as (
+
+    select
+        currency,
+        min(ordered_at) as first_ordered_at,
+        max(ordered_at) as last_ordered_at,
+        min(paid_at) as first_paid_at,
+        max(paid_at) as last_paid_at
+    from order_lines
+    group by currency
+
+),
+
+shipment_currencies as (
+
+    select
+        currency,
+        min(shipped_at) as first_shipped_at,
+        max(shipped_at) as last_shipped_at
+    from shipments
+    group by currency
+
+),
+
 -- every day money is booked on (or stock is valued on) needs a rate: each source's first
 -- and last day (a local day only grows with the UTC time: the bounds of the times are
 -- converted, not every row's)
 booked_bounds as (
 
     select
-        {{ local_date('min(ordered_at)') }} as first_day,
-        {{ local_date('max(ordered_at)') }} as last_day
-    from order_lines
+        {{ local_date('min(first_ordered_at)') }} as first_day,
+        {{ local_date('max(last_ordered_at)') }} as last_day
+    from order_line_currencies
     union all
     select
-        {{ local_date('min(paid_at)') }} as first_day,
-        {{ local_date('max(paid_at)') }} as last_day
-    from order_lines
+        {{ local_date('min(first_paid_at)') }} as first_day,
+        {{ local_date('max(last_paid_at)') }} as last_day
+    from order_line_currencies
     union all
     select
         min(spend_date) as first_day,
@@ -58,9 +84,9 @@ booked_bounds as (
     from ad_spend
     union all
     select
-        {{ local_date('min(shipped_at)') }} as first_day,
-        {{ local_date('max(shipped_at)') }} as last_day
-    from shipments
+        {{ local_date('min(first_shipped_at)') }} as first_day,
+        {{ local_date('max(last_shipped_at)') }} as last_day
+    from shipment_currencies
     union all
     select
         min(snapshot_date) as first_day,
@@ -90,11 +116,11 @@ bounds as (
 
 booked_currencies as (
 
-    select currency from order_lines
+    select currency from order_line_currencies
     union
     select currency from ad_spend
     union
-    select currency from shipments
+    select currency from shipment_currencies
     union
     select currency from targets
     union
