@@ -64,9 +64,10 @@ def environment_for_dbt(settings: Settings, warm_socket: Path | None = None) -> 
     changes = {
         "HOME": str(settings.home),
         SOCKET_ENV: str(warm_socket) if warm_socket else None,
-        # dbt.log without the debug lines (every query's SQL: 3.4 MB for the hand-made
-        # shop); what went wrong is in dbt's output, in the build log
-        "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "info"),
+        # no dbt.log: dagster-dbt copies each of dbt's lines, errors included, into the
+        # build log, and writing them twice cost a hand-made shop's day 0.35 s of its
+        # 5.4 s dbt step. DBT_LOG_LEVEL_FILE=debug brings it back with every query's SQL.
+        "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "none"),
     }
     before = {name: os.environ.get(name) for name in changes}
     try:
