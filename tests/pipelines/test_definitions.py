@@ -39,7 +39,10 @@ def test_definitions_load_with_the_whole_lineage() -> None:
     assert dg.AssetKey(["intermediate", "int_daily_sku_sales"]) in accuracy.parent_keys
     assert dg.AssetKey(["marts", "inventory_risk"]) in publish.parent_keys
     checks = {key.name for key in graph.asset_check_keys}
-    assert {"not_null_fct_daily_kpis_date", "assert_every_currency_has_a_rate"} <= checks
+    assert {
+        "primary_key_fct_daily_kpis__date___platform",
+        "assert_every_currency_has_a_rate",
+    } <= checks
 
 
 def test_job_schedule_and_sensor() -> None:
