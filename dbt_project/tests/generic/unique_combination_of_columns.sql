@@ -1,11 +1,4 @@
-{#- A grain test: no two rows share these columns. -#}
+{#- A grain test: no two rows share these columns (an empty one is allowed). -#}
 {% test unique_combination_of_columns(model, columns) %}
-
-select
-    {{ columns | join(', ') }},
-    count(*) as rows_with_this_key
-from {{ model }}
-group by {{ columns | join(', ') }}
-having count(*) > 1
-
+{{ failing_keys(model, columns, empty_fails=false) }}
 {% endtest %}
