@@ -133,6 +133,16 @@ def dbt_build_args(settings: Settings) -> list[str]:
             json.dumps(settings.dbt_vars())]  # fmt: skip
 
 
+# What an incremental build of the whole project adds: dbt's views stay as the last build
+# made them. A view is SQL text that reads its sources whenever it is queried, and a build
+# is incremental only when the models, settings and dbt's version are the last build's
+# (incremental.py): its views are the ones this build would make. Left out, they cost dbt
+# no compile, no statements and no events (11 of 70 nodes). Their tests still run:
+# `fqn:*` selects every test itself, and `empty` stops dbt from dropping the tests of the
+# views it leaves out.
+KEEP_VIEWS = ["--exclude", "config.materialized:view", "--indirect-selection", "empty"]
+
+
 # `dbt parse` runs started by `start_parse_ahead`, by home
 _parsing: dict[Path, subprocess.Popen] = {}
 
@@ -247,6 +257,15 @@ def ensure_manifest() -> Path:
 
 def load_manifest() -> dict:
     return json.loads(ensure_manifest().read_text(encoding="utf-8"))
+
+
+def view_models(manifest: dict) -> list[dict]:
+    """The models dbt makes views (KEEP_VIEWS)."""
+    return [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("materialized") == "view"
+    ]
 
 
 def mart_models(manifest: dict) -> list[dict]:

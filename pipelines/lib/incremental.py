@@ -7,7 +7,8 @@ sound when everything else is as the last build left it, so a build is full when
 
 - it was asked for (`make pipeline FULL=1`, the weekly check);
 - the warehouse has no finished build, or the last one stopped half-way;
-- the dbt models or the shop's settings changed (every row may read differently);
+- the dbt models, the shop's settings or the versions of dbt and DuckDB changed (every
+  row may read differently, and the views an incremental build keeps would differ);
 - a products or exchange-rate export arrived (unit costs and rates feed every order line);
 - an export arrived for the first time (a KPI that was NULL for want of it gets a value).
 """
@@ -18,6 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import metadata
 
 import duckdb
 
@@ -47,9 +49,15 @@ class BuildPlan:
         return "full" if self.full else "incremental"
 
 
+# the packages that turn the models into SQL and run it
+ENGINE_PACKAGES = ("dbt-core", "dbt-adapters", "dbt-duckdb", "duckdb")
+
+
 def models_fingerprint(settings: Settings) -> str:
-    """The dbt project's files and every setting: a change to either rebuilds in full."""
-    digest = hashlib.sha256(json.dumps(settings.as_values(), sort_keys=True).encode())
+    """The dbt project's files, every setting and the engine's versions: a change to any of
+    them rebuilds in full."""
+    versions = {name: metadata.version(name) for name in ENGINE_PACKAGES}
+    digest = hashlib.sha256(json.dumps([settings.as_values(), versions], sort_keys=True).encode())
     paths = [DBT_PROJECT_DIR / "dbt_project.yml"]
     for folder in ("models", "macros", "tests"):
         paths += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
@@ -62,6 +70,10 @@ def models_fingerprint(settings: Settings) -> str:
 ASKED_FULL = "a full rebuild was asked for"
 WEEKLY_CHECK = "the weekly full rebuild that checks the incremental builds"
 FIRST_BUILD = "first build of this warehouse"
+MODELS_CHANGED = (
+    "the dbt models, the shop's settings or the dbt and DuckDB versions changed since the "
+    "last build"
+)
 
 
 def plan_build(
@@ -87,7 +99,7 @@ def plan_build(
     if not succeeded:
         return full("the last build stopped before it finished")
     if last_fingerprint != fingerprint:
-        return full("the dbt models or the shop's settings changed since the last build")
+        return full(MODELS_CHANGED)
     new_sources = [
         row[0]
         for row in con.execute(

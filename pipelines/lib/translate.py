@@ -44,8 +44,9 @@ WHOLE: list[Rule] = [
     (re.compile(r"^first build of this warehouse$"), lambda m: "该数据仓库的首次构建"),
     (re.compile(r"^the last build stopped before it finished$"),
      lambda m: "上次构建未完成，需要完整重建"),
-    (re.compile(r"^the dbt models or the shop's settings changed since the last build$"),
-     lambda m: "自上次构建后 dbt 模型或店铺设置有变化"),
+    (re.compile(r"^the dbt models, the shop's settings or the dbt and DuckDB versions changed "
+                r"since the last build$"),
+     lambda m: "自上次构建后 dbt 模型、店铺设置或 dbt 与 DuckDB 的版本有变化"),
     (re.compile(r"^a products export arrived"),
      lambda m: "收到商品导出：单位成本和类目影响每一行订单"),
     (re.compile(r"^an exchange-rate export arrived"),

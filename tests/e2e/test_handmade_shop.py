@@ -17,11 +17,13 @@ gross profit = net − cogs − logistics):
 import hashlib
 import json
 
+import dagster as dg
 import duckdb
 import polars as pl
 import pytest
 
 from pipelines import cli
+from pipelines.lib.dbt_manifest import home_target_dir, view_models
 from pipelines.lib.run_status import last_run_path
 from pipelines.lib.settings import Settings
 from tests.conftest import HANDMADE_SHOP, fill_inbox
@@ -429,3 +431,45 @@ def test_the_checks_ran_beside_ingest_in_the_gx_worker(built: Settings) -> None:
     assert "validating in this process" not in log
     assert built.data_docs_index.exists()  # written by the worker once the checks were done
     assert not (built.home / "gx" / "uncommitted" / "docs_stale").exists()
+
+
+def test_a_next_day_keeps_the_views_and_still_runs_their_tests(tmp_path) -> None:
+    """An incremental build leaves dbt's views as the last build made them
+    (dbt_manifest.KEEP_VIEWS): none is in dbt's results, every data test is, and Dagster
+    records each view as up to date in this run."""
+    from tests.conftest import use_home
+
+    settings = use_home(tmp_path / "next_day")
+    fill_inbox(settings, HANDMADE_SHOP)
+    assert cli.build(settings) == 0
+    next_day = settings.inbox_for("orders") / "tmall_next_day.csv"
+    next_day.write_text(
+        "order_id,line_id,platform,customer_id,order_ts,paid_ts,status,sku,quantity,"
+        "unit_price,discount,refund_amount,currency\n"
+        "T2001,T2001-1,tmall,tb_new,2025-03-05 09:58:00,2025-03-05 10:00:00,paid,MUG-01,1,"
+        "59.00,0,0,CNY\n",
+        encoding="utf-8",
+    )
+    assert cli.build(settings) == 0
+    assert "dbt build: incremental (new rows of orders since the last build)" in (
+        settings.build_log.read_text(encoding="utf-8")
+    )
+    manifest = json.loads((home_target_dir(settings) / "manifest.json").read_text("utf-8"))
+    results = json.loads((home_target_dir(settings) / "run_results.json").read_text("utf-8"))
+    ran = {result["unique_id"] for result in results["results"]}
+    views = {node["unique_id"] for node in view_models(manifest)}
+    data_tests = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "test"}
+    assert "model.shopkpi.stg_shop__order_lines" in views and not ran & views
+    assert data_tests <= ran, sorted(data_tests - ran)  # the views' tests among them
+    assert "test.shopkpi.unique_stg_shop__shipments_shipment_id.f5bf9f8504" in ran
+    run_id = last_run(settings)["run_id"]
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        for view in ("staging/stg_shop__order_lines", "marts/dim_customers"):
+            event = instance.get_latest_materialization_event(dg.AssetKey(view.split("/")))
+            assert event.run_id == run_id, view
+            assert "view kept" in event.asset_materialization.metadata["dbt"].value
+    # the new order went through the kept views into the marts
+    day = mart(settings, "fct_daily_kpis", "platform")
+    assert [(r["date"], r["orders"]) for r in day if r["date"] == "2025-03-05"] == [
+        ("2025-03-05", 1)
+    ]

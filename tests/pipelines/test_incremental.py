@@ -25,7 +25,7 @@ from polars.testing import assert_frame_equal
 
 from pipelines.ingest import ingest_source
 from pipelines.lib import incremental
-from pipelines.lib.dbt_manifest import dbt_env, home_profiles_dir, load_manifest
+from pipelines.lib.dbt_manifest import KEEP_VIEWS, dbt_env, home_profiles_dir, load_manifest
 from pipelines.lib.publish import CHANGED_CUSTOMERS, WHOLE, publish
 from pipelines.lib.settings import DBT_PROJECT_DIR, SOURCES, Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
@@ -121,7 +121,8 @@ def build(settings: Settings, target: Path, full: bool = False, check: bool = Fa
     dbt = Path(sys.executable).with_name("dbt")
     done = subprocess.run(
         [str(dbt), "run", "--quiet",
-         *(["--full-refresh"] if plan.full else []),
+         # as the build's dbt step: a full build makes the views, an incremental one keeps them
+         *(["--full-refresh"] if plan.full else KEEP_VIEWS),
          "--vars", json.dumps(settings.dbt_vars()), "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(home_profiles_dir(settings)), "--target-path", str(target)],
         env=dbt_env(settings), capture_output=True, text=True, check=False,
@@ -337,8 +338,7 @@ def _loads(con: duckdb.DuckDBPyConnection, *rows: tuple[int, str, str]) -> None:
         ([(3, "fx_rates", "loaded")], True, "same", incremental.FULL_REBUILD_SOURCES["fx_rates"]),
         ([(3, "logistics", "loaded")], True, "same", "the first logistics export arrived"),
         ([(3, "orders", "loaded")], False, "same", "the last build stopped before it finished"),
-        ([(3, "orders", "loaded")], True, "other",
-         "the dbt models or the shop's settings changed since the last build"),
+        ([(3, "orders", "loaded")], True, "other", incremental.MODELS_CHANGED),
     ],
 )  # fmt: skip
 def test_a_build_is_incremental_only_when_that_is_sound(

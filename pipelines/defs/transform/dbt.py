@@ -1,7 +1,7 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, tests as asset checks."""
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -12,12 +12,14 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pipelines.defs.resources import ShopSettings
 from pipelines.lib import failures, forecast, incremental, quality_worker, warm_dbt
 from pipelines.lib.dbt_manifest import (
+    KEEP_VIEWS,
     dbt_build_args,
     dbt_project,
     ensure_manifest,
     environment_for_dbt,
     home_target_dir,
     load_manifest,
+    view_models,
     wait_for_parse_ahead,
 )
 from pipelines.lib.warehouse import compact, connect, ensure_schemas, let_go
@@ -39,6 +41,43 @@ def dbt_marts(manifest: Mapping[str, Any]) -> list[str]:
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
     )
+
+
+def _with_kept_views(
+    context: dg.AssetExecutionContext, events: Iterator[Any], manifest: Mapping[str, Any]
+) -> Iterator[Any]:
+    """dagster-dbt's events, and each view the build kept reported as materialized as soon as
+    the models it reads are: up to date, it shows their new rows. (Dagster takes a
+    multi-asset's assets in dependency order; dbt finishes a view's readers after the models
+    the view reads.)"""
+    translator = ShopkpiTranslator()
+    nodes = manifest["nodes"]
+    waiting = {
+        translator.get_asset_key(view): {
+            translator.get_asset_key(nodes[parent])
+            for parent in view["depends_on"]["nodes"]
+            if nodes.get(parent, {}).get("resource_type") == "model"
+        }
+        for view in view_models(manifest)
+    }
+    done: set[dg.AssetKey] = set()
+
+    def ready() -> Iterator[dg.MaterializeResult]:
+        while keys := [key for key, parents in waiting.items() if parents <= done]:
+            for key in keys:
+                del waiting[key]
+                done.add(key)
+                yield dg.MaterializeResult(
+                    asset_key=key,
+                    metadata={"dbt": "view kept as the last build made it (same definition)"},
+                )
+
+    yield from ready()
+    for event in events:
+        yield event
+        if isinstance(event, dg.Output):
+            done.add(context.assets_def.keys_by_output_name[event.output_name])
+            yield from ready()
 
 
 class ShopkpiTranslator(DagsterDbtTranslator):
@@ -126,6 +165,8 @@ def shopkpi_dbt_models(
         f"before dbt starts this process holds {holds / 1e6:.0f} MB "
         f"(handed back {released / 1e6:.0f} MB)"
     )
+    # a run of some of the models (from the Dagster UI) is dagster-dbt's own selection
+    keep_views = not plan.full and not context.is_subset
     dbt_started = time.time()
     try:
         # the build profile's ~/warehouse.duckdb; dbt's waiting process
@@ -138,13 +179,15 @@ def shopkpi_dbt_models(
                     *dbt_build_args(settings),
                     "--exclude-resource-type",
                     "unit_test",
+                    *(KEEP_VIEWS if keep_views else []),
                 ],
                 context=context,
                 # one target folder per home: the next build reuses dbt's partial parse
                 target_path=home_target_dir(settings),
                 raise_on_error=False,  # raised below, once the failing rows are kept
             )
-        yield from invocation.stream()
+        events = invocation.stream()
+        yield from _with_kept_views(context, events, invocation.manifest) if keep_views else events
     finally:  # also when dbt failed: the worker has its Data Docs written by now
         quality_worker.finish(settings.home)
     with connect(settings.warehouse) as con:
