@@ -363,3 +363,21 @@ def test_a_build_is_incremental_only_when_that_is_sound(
         assert plan.full == (expected not in incremental_reasons)
         assert plan.through_load_id == max([2, *(r[0] for r in new_loads if r[2] != "rejected")])
         assert incremental.plan_build(con, "same", asked_full=True).full
+
+
+def test_another_dbt_or_duckdb_version_changes_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade rebuilds in full: the views an incremental build keeps were made by the
+    versions before."""
+    settings = use_home(tmp_path / "home")
+    before = incremental.models_fingerprint(settings)
+    assert incremental.models_fingerprint(settings) == before
+    installed = incremental.metadata.version
+    for package in incremental.ENGINE_PACKAGES:
+        monkeypatch.setattr(
+            incremental.metadata,
+            "version",
+            lambda name, package=package: "99.0" if name == package else installed(name),
+        )
+        assert incremental.models_fingerprint(settings) != before, package
