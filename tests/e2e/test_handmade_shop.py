@@ -473,3 +473,28 @@ def test_a_next_day_keeps_the_views_and_still_runs_their_tests(tmp_path) -> None
     assert [(r["date"], r["orders"]) for r in day if r["date"] == "2025-03-05"] == [
         ("2025-03-05", 1)
     ]
+    # a run of some models from the Dagster UI is dagster-dbt's own selection: a view
+    # selected there is built, and its tests run (the plan is still incremental)
+    from pipelines.definitions import defs
+    from pipelines.defs.resources import ShopSettings
+
+    view = dg.AssetKey(["staging", "stg_shop__order_lines"])
+    with dg.DagsterInstance.ephemeral() as instance:
+        subset = (
+            defs()
+            .resolve_job_def("daily_build")
+            .execute_in_process(
+                instance=instance,
+                asset_selection=[view],
+                run_config={"resources": {"shop": ShopSettings.run_config(settings)}},
+            )
+        )
+    assert subset.success
+    assert [event.asset_key for event in subset.get_asset_materialization_events()] == [view]
+    results = json.loads((home_target_dir(settings) / "run_results.json").read_text("utf-8"))
+    ran = {result["unique_id"] for result in results["results"]}
+    assert "model.shopkpi.stg_shop__order_lines" in ran
+    assert (
+        "test.shopkpi.accepted_values_stg_shop__order_lines_status__pending__paid__shipped__delivered__cancelled__refunded__partially_refunded.fa1798c2af"
+        in ran
+    )
