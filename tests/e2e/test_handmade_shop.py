@@ -16,6 +16,9 @@ gross profit = net − cogs − logistics):
 
 import hashlib
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -23,9 +26,9 @@ import polars as pl
 import pytest
 
 from pipelines import cli
-from pipelines.lib.dbt_manifest import home_target_dir, view_models
+from pipelines.lib.dbt_manifest import dbt_build_args, dbt_env, home_target_dir, view_models
 from pipelines.lib.run_status import last_run_path
-from pipelines.lib.settings import Settings
+from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
 from tests.conftest import HANDMADE_SHOP, fill_inbox
 
 EXPECTED = [
@@ -433,6 +436,16 @@ def test_the_checks_ran_beside_ingest_in_the_gx_worker(built: Settings) -> None:
     assert not (built.home / "gx" / "uncommitted" / "docs_stale").exists()
 
 
+def compiled_views(settings: Settings) -> dict[str, str]:
+    """The SQL dbt last compiled for each view model of this home, by name."""
+    manifest = json.loads((home_target_dir(settings) / "manifest.json").read_text("utf-8"))
+    compiled = home_target_dir(settings) / "compiled" / "shopkpi"
+    return {
+        view["name"]: (compiled / view["original_file_path"]).read_text(encoding="utf-8")
+        for view in view_models(manifest)
+    }
+
+
 def test_a_next_day_keeps_the_views_and_still_runs_their_tests(tmp_path) -> None:
     """An incremental build leaves dbt's views as the last build made them
     (dbt_manifest.KEEP_VIEWS): none is in dbt's results, every data test is, and Dagster
@@ -442,6 +455,7 @@ def test_a_next_day_keeps_the_views_and_still_runs_their_tests(tmp_path) -> None
     settings = use_home(tmp_path / "next_day")
     fill_inbox(settings, HANDMADE_SHOP)
     assert cli.build(settings) == 0
+    made = compiled_views(settings)  # as the first (full) build made them
     next_day = settings.inbox_for("orders") / "tmall_next_day.csv"
     next_day.write_text(
         "order_id,line_id,platform,customer_id,order_ts,paid_ts,status,sku,quantity,"
@@ -462,6 +476,18 @@ def test_a_next_day_keeps_the_views_and_still_runs_their_tests(tmp_path) -> None
     assert "model.shopkpi.stg_shop__order_lines" in views and not ran & views
     assert data_tests <= ran, sorted(data_tests - ran)  # the views' tests among them
     assert "test.shopkpi.unique_stg_shop__shipments_shipment_id.f5bf9f8504" in ran
+    # a kept view is only right if this build would have made the same one: no view may
+    # compile to SQL that names its build or what the warehouse held (invocation_id, a
+    # value read when compiling)
+    dbt = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "compile", "--quiet",
+         "--select", "config.materialized:view", "--project-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(home_target_dir(settings)), *dbt_build_args(settings)],
+        env=dbt_env(settings), cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert dbt.returncode == 0, dbt.stdout[-2000:]
+    assert compiled_views(settings) == made
     run_id = last_run(settings)["run_id"]
     with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
         for view in ("staging/stg_shop__order_lines", "marts/dim_customers"):
