@@ -11,6 +11,8 @@ import fcntl
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -45,8 +47,12 @@ def fill_inbox(settings: Settings, exports: Path) -> None:
             shutil.copytree(folder, settings.inbox_for(source), dirs_exist_ok=True)
 
 
-def run_build(settings: Settings) -> dg.ExecuteInProcessResult:
-    """The daily_build job with these settings, in this process, on an ephemeral instance."""
+def run_build(
+    settings: Settings, asset_selection: list[dg.AssetKey] | None = None
+) -> dg.ExecuteInProcessResult:
+    """The daily_build job with these settings, in this process, on an ephemeral instance;
+    only some of its assets with `asset_selection` (as the Dagster UI's "Materialize
+    selected")."""
     from pipelines.definitions import defs
     from pipelines.defs.resources import ShopSettings
 
@@ -55,8 +61,22 @@ def run_build(settings: Settings) -> dg.ExecuteInProcessResult:
         return job.execute_in_process(
             instance=instance,
             raise_on_error=False,
+            asset_selection=asset_selection,
             run_config={"resources": {"shop": ShopSettings.run_config(settings)}},
         )
+
+
+def run_home_dbt(settings: Settings, args: list[str], target: Path) -> subprocess.CompletedProcess:
+    """The venv's dbt with this home's build profile and settings (dbt_build_args), its
+    artifacts and partial parse in `target`."""
+    from pipelines.lib.dbt_manifest import dbt_build_args, dbt_env
+    from pipelines.lib.settings import DBT_PROJECT_DIR
+
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir",
+         str(DBT_PROJECT_DIR), "--target-path", str(target), *dbt_build_args(settings)],
+        env=dbt_env(settings), capture_output=True, text=True, check=False,
+    )  # fmt: skip
 
 
 # fixtures that build a shop once for many tests that only read it

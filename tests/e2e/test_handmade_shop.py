@@ -16,9 +16,6 @@ gross profit = net − cogs − logistics):
 
 import hashlib
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -26,10 +23,10 @@ import polars as pl
 import pytest
 
 from pipelines import cli
-from pipelines.lib.dbt_manifest import dbt_build_args, dbt_env, home_target_dir, view_models
+from pipelines.lib.dbt_manifest import home_target_dir, view_models
 from pipelines.lib.run_status import last_run_path
-from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
-from tests.conftest import HANDMADE_SHOP, fill_inbox
+from pipelines.lib.settings import Settings
+from tests.conftest import HANDMADE_SHOP, fill_inbox, run_build, run_home_dbt
 
 EXPECTED = [
     # tmall 03-01: T1001 (2×59 + 45, discount 8) and T1002 (59, paid 00:10 local = 16:10 UTC
@@ -479,13 +476,11 @@ def test_a_next_day_keeps_the_views_and_still_runs_their_tests(tmp_path) -> None
     # a kept view is only right if this build would have made the same one: no view may
     # compile to SQL that names its build or what the warehouse held (invocation_id, a
     # value read when compiling)
-    dbt = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "compile", "--quiet",
-         "--select", "config.materialized:view", "--project-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(home_target_dir(settings)), *dbt_build_args(settings)],
-        env=dbt_env(settings), cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
-        check=False,
-    )  # fmt: skip
+    dbt = run_home_dbt(
+        settings,
+        ["compile", "--quiet", "--select", "config.materialized:view"],
+        home_target_dir(settings),
+    )
     assert dbt.returncode == 0, dbt.stdout[-2000:]
     assert compiled_views(settings) == made
     run_id = last_run(settings)["run_id"]
@@ -501,20 +496,8 @@ def test_a_next_day_keeps_the_views_and_still_runs_their_tests(tmp_path) -> None
     ]
     # a run of some models from the Dagster UI is dagster-dbt's own selection: a view
     # selected there is built, and its tests run (the plan is still incremental)
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import ShopSettings
-
     view = dg.AssetKey(["staging", "stg_shop__order_lines"])
-    with dg.DagsterInstance.ephemeral() as instance:
-        subset = (
-            defs()
-            .resolve_job_def("daily_build")
-            .execute_in_process(
-                instance=instance,
-                asset_selection=[view],
-                run_config={"resources": {"shop": ShopSettings.run_config(settings)}},
-            )
-        )
+    subset = run_build(settings, asset_selection=[view])
     assert subset.success
     assert [event.asset_key for event in subset.get_asset_materialization_events()] == [view]
     results = json.loads((home_target_dir(settings) / "run_results.json").read_text("utf-8"))

@@ -12,10 +12,7 @@ return in April of an order shipped out in March.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -25,11 +22,11 @@ from polars.testing import assert_frame_equal
 
 from pipelines.ingest import ingest_source
 from pipelines.lib import incremental
-from pipelines.lib.dbt_manifest import KEEP_VIEWS, dbt_env, home_profiles_dir, load_manifest
+from pipelines.lib.dbt_manifest import KEEP_VIEWS, load_manifest
 from pipelines.lib.publish import CHANGED_CUSTOMERS, WHOLE, publish
-from pipelines.lib.settings import DBT_PROJECT_DIR, SOURCES, Settings
+from pipelines.lib.settings import SOURCES, Settings
 from pipelines.lib.warehouse import connect, ensure_schemas
-from tests.conftest import HANDMADE_SHOP, build_once, fill_inbox, use_home
+from tests.conftest import HANDMADE_SHOP, build_once, fill_inbox, run_home_dbt, use_home
 
 ORDER_HEADER = (
     "order_id,line_id,platform,customer_id,order_ts,paid_ts,status,sku,quantity,unit_price,"
@@ -118,15 +115,10 @@ def build(settings: Settings, target: Path, full: bool = False, check: bool = Fa
         plan = incremental.plan_build(con, fingerprint, asked_full=full)
         kept = incremental.keep_before_full(con, MARTS) if check else []
         started = incremental.build_started(con, plan)
-    dbt = Path(sys.executable).with_name("dbt")
-    done = subprocess.run(
-        [str(dbt), "run", "--quiet",
-         # as the build's dbt step: a full build makes the views, an incremental one keeps them
-         *(["--full-refresh"] if plan.full else KEEP_VIEWS),
-         "--vars", json.dumps(settings.dbt_vars()), "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(home_profiles_dir(settings)), "--target-path", str(target)],
-        env=dbt_env(settings), capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    # as the build's dbt step: a full build makes the views, an incremental one keeps them
+    done = run_home_dbt(
+        settings, ["run", "--quiet", *(["--full-refresh"] if plan.full else KEEP_VIEWS)], target
+    )
     assert done.returncode == 0, done.stdout[-4000:]
     with connect(settings.warehouse) as con:
         incremental.build_finished(con, started)
