@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import dagster as dg
-import polars as pl
 
 from pipelines.defs.resources import ShopSettings
 from pipelines.lib import quality_worker
@@ -90,7 +89,7 @@ def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
         keep_open(settings.warehouse)
         with connect(settings.warehouse) as con:
             ensure_schemas(con)
-            row = source_freshness(con).filter(pl.col("source") == source).row(0, named=True)
+            row = source_freshness(con, (source,)).row(0, named=True)
         today = datetime.now(ZoneInfo(settings.timezone)).date()
         latest = row["latest_data_date"]
         age = (today - latest).days if latest else None
