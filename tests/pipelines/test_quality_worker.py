@@ -198,3 +198,45 @@ def test_a_new_home_reuses_the_suites_another_set_up_and_a_changed_suite_is_set_
     ]
     stored = json.loads((tmp_path / "second" / "gx" / "expectations" / "raw_ads.json").read_text())
     assert "expect_table_row_count_to_be_between" in {e["type"] for e in stored["expectations"]}
+
+
+def test_the_data_docs_render_only_new_results_and_keep_each_source_s_newest(
+    tmp_path, monkeypatch
+) -> None:
+    """Each build's Data Docs render the pages of the results it stored, not every page
+    again; each source keeps its newest DOCS_RESULTS_KEPT results and pages."""
+    from pipelines.lib import quality
+    from pipelines.lib.quality import build_docs_if_stale, docs_stale, validate_rows_after
+
+    monkeypatch.setattr(quality, "DOCS_RESULTS_KEPT", 2)
+    home = tmp_path / "shop"
+    con = warehouse(home)
+    site = Settings(home=home).data_docs_index.parent
+
+    def a_build(load: int) -> None:
+        con.execute(ORDER.format(id=f"A{load}", status="paid", qty=load, load=load))
+        assert validate_rows_after(con, home, "orders", load - 1).success
+        assert docs_stale(home)
+        build_docs_if_stale(home)
+        assert not docs_stale(home)
+
+    def pages() -> dict[str, int]:
+        return {
+            p.relative_to(site).as_posix(): p.stat().st_mtime_ns
+            for p in (site / "validations").rglob("*.html")
+        }
+
+    a_build(1)
+    first = pages()
+    assert len(first) == 1
+    a_build(2)
+    second = pages()
+    assert len(second) == 2 and second.items() >= first.items()  # the first page as it was
+    a_build(3)
+    third = pages()
+    # the oldest result and its page are gone, the index links the two newest only
+    results = list((home / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    assert len(results) == 2 and len(third) == 2
+    assert not set(first) & set(third) and set(second) - set(first) <= set(third)
+    index = Settings(home=home).data_docs_index.read_text(encoding="utf-8")
+    assert all(name in index for name in third) and not any(name in index for name in first)
