@@ -34,7 +34,7 @@ grouped as (
         {{ month_start('ship_date') }} as ship_month,
         direction = 'outbound' as is_outbound
     from shipments
-    where {{ only_changed_days(month_start('ship_date')) }}
+    where {{ only_changed_days(month_start('ship_date'), month_of='ship_date') }}
 
 ),
 
