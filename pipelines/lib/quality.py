@@ -421,8 +421,11 @@ class Suites:
         marker = _docs_stale_marker(self.home)
         lines = marker.read_text(encoding="utf-8").splitlines() if marker.exists() else []
         kept = self._keep_newest_results()
-        new = [ValidationResultIdentifier.from_tuple(json.loads(line))
-               for line in lines if line and line != ALL_PAGES]  # fmt: skip
+        try:
+            new = [ValidationResultIdentifier.from_tuple(json.loads(line))
+                   for line in lines if line and line != ALL_PAGES]  # fmt: skip
+        except (ValueError, TypeError, IndexError):  # a marker cut short: every page again
+            new = []
         if new and ALL_PAGES not in lines and Settings(home=self.home).data_docs_index.exists():
             self.context.build_data_docs(resource_identifiers=[k for k in new if k in kept])
         else:

@@ -240,3 +240,19 @@ def test_the_data_docs_render_only_new_results_and_keep_each_source_s_newest(
     assert not set(first) & set(third) and set(second) - set(first) <= set(third)
     index = Settings(home=home).data_docs_index.read_text(encoding="utf-8")
     assert all(name in index for name in third) and not any(name in index for name in first)
+
+
+def test_a_stale_marker_cut_short_renders_every_page(tmp_path) -> None:
+    from pipelines.lib.quality import _docs_stale_marker, build_docs_if_stale, validate_rows_after
+
+    home = tmp_path / "shop"
+    con = warehouse(home)
+    con.execute(ORDER.format(id="A1", status="paid", qty=1, load=1))
+    assert validate_rows_after(con, home, "orders", 0).success
+    build_docs_if_stale(home)
+    [page] = (Settings(home=home).data_docs_index.parent / "validations").rglob("*.html")
+    rendered = page.stat().st_mtime_ns
+    # a marker a crash left half written: every page again, no error
+    _docs_stale_marker(home).write_text('["raw_orders", "__none__"', encoding="utf-8")
+    assert build_docs_if_stale(home) == Settings(home=home).data_docs_index
+    assert page.stat().st_mtime_ns > rendered and not _docs_stale_marker(home).exists()
