@@ -24,13 +24,11 @@
             where for_model = '{{ this.identifier }}'
         {%- endset %}
         {% if month_of %}
-            {%- set first_day = "min(changed_date)" -%}
-            {%- set after_last = "cast(max(changed_date) + interval 1 month as date)" -%}
-            {%- set as_literal = "coalesce('date ''' || cast({} as varchar) || '''', 'null')" -%}
-            {{ month_of }} >= {{ value_of("select " ~ as_literal | replace("{}", first_day)
-                ~ " from (" ~ changed ~ ")") }}
-            and {{ month_of }} < {{ value_of("select " ~ as_literal | replace("{}", after_last)
-                ~ " from (" ~ changed ~ ")") }}
+            {#- one query: the range as SQL text, 'false' when no month changed -#}
+            {{ value_of("select coalesce('" ~ month_of ~ " >= date ''' || min(changed_date)"
+                ~ " || ''' and " ~ month_of ~ " < date ''' || "
+                ~ "cast(max(changed_date) + interval 1 month as date) || '''', 'false') from ("
+                ~ changed ~ ")") }}
             and
         {% endif %}
         {{ day_column }} in ({{ changed }})
