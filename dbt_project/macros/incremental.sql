@@ -78,3 +78,38 @@
         where {{ condition }}
     )
 {%- endmacro %}
+
+{#- A query's handle on the rows it read from a table, for `rows_located` to read their
+    other columns: DuckDB's rowid; elsewhere nothing (the rows are found again by the
+    same condition). -#}
+{% macro row_locator() -%}
+    {{ return(adapter.dispatch('row_locator', 'shopkpi')()) }}
+{%- endmacro %}
+
+{% macro default__row_locator() -%}
+{%- endmacro %}
+
+{% macro duckdb__row_locator() -%}
+    , rowid as row_locator
+{%- endmacro %}
+
+{#- Every column of the rows of `relation` that `condition` selects among `located`, a
+    query that read some of relation's rows with `row_locator()`: on DuckDB by their rowids,
+    so that relation is not read again for the condition (as `rows_where`); elsewhere
+    relation read under the name `located`, the condition on its own columns. -#}
+{% macro rows_located(relation, located, condition) -%}
+    {{ return(adapter.dispatch('rows_located', 'shopkpi')(relation, located, condition)) }}
+{%- endmacro %}
+
+{% macro default__rows_located(relation, located, condition) -%}
+    select * from {{ relation }} as {{ located }}
+    where {{ condition }}
+{%- endmacro %}
+
+{% macro duckdb__rows_located(relation, located, condition) -%}
+    select * from {{ relation }}
+    where rowid in (
+        select {{ located }}.row_locator from {{ located }}
+        where {{ condition }}
+    )
+{%- endmacro %}

@@ -30,14 +30,14 @@ order_lines as (
 
 previous as (
 
-    -- the day each line of those orders counted on before (by order_id alone: DuckDB
-    -- filters while it reads; an order of another platform with the same id is dropped
-    -- by the join below)
+    -- every line this table holds of those orders, with the day it counted on before: one
+    -- read of its order ids (DuckDB filters while it reads; an order of another platform
+    -- with the same id is dropped by the joins below)
     select
         platform,
         order_id,
         line_key,
-        paid_date
+        paid_date{{ row_locator() }}
     from {{ this }}
     where order_id in (select order_lines.order_id from order_lines)
 
@@ -46,12 +46,12 @@ previous as (
 untouched_lines as (
 
     -- the lines of those orders that the loads did not export again, every column: found
-    -- by their keys, then read (a re-export usually names every line: nothing to read)
-    {{ rows_where(this, "order_id in (select order_lines.order_id from order_lines)
-        and (platform, order_id) in (select order_lines.platform, order_lines.order_id
-            from order_lines)
-        and (platform, order_id, line_key) not in (select order_lines.platform,
-            order_lines.order_id, order_lines.line_key from order_lines)") }}
+    -- among the lines above, then read (a re-export usually names every line: nothing to read)
+    {{ rows_located(this, "previous", "(previous.platform, previous.order_id) in (
+            select order_lines.platform, order_lines.order_id from order_lines)
+        and (previous.platform, previous.order_id, previous.line_key) not in (
+            select order_lines.platform, order_lines.order_id, order_lines.line_key
+            from order_lines)") }}
 
 ),
 
