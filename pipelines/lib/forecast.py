@@ -99,6 +99,11 @@ RECENT_DAYS = 90
 # those of its last fit when its model and regressors are the same (no optimiser: 6-8 ms
 # a series against 150-300 ms for ARIMA's); the weekly backtest fits them all again.
 KEEPS_COEFFICIENTS = "ARIMA_promo"
+# A model whose chosen variant is kept: AutoTheta fits four theta variants and keeps the
+# best; a daily build fits only the one its last fit chose (the 10M bench's five category
+# series 1.17 -> 0.44 s), the weekly backtest searches all four again.
+KEEPS_VARIANT = "AutoTheta"
+VARIANT = "variant"  # its name among the last fit's values
 
 PREDICTION_SCHEMA = {
     "series": pl.String,
@@ -141,11 +146,14 @@ def calendar_features(days: pd.Series) -> pd.DataFrame:
     ).astype(float)
 
 
-# series -> (the regressors it was fitted with, ARIMA's coefficients by name)
-Coefficients = dict[str, tuple[tuple[str, ...], dict[str, float]]]
+# series -> (the regressors it was fitted with, its last fit: ARIMA's coefficients by
+# name, or AutoTheta's variant as {VARIANT: name})
+Coefficients = dict[str, tuple[tuple[str, ...], dict[str, float | str]]]
 
 
-def make_model(name: str, h: int, fixed: dict[str, float] | None = None):
+def make_model(
+    name: str, h: int, fixed: dict[str, float] | None = None, variant: str | None = None
+):
     from statsforecast.models import (
         ADIDA,
         ARIMA,
@@ -163,7 +171,8 @@ def make_model(name: str, h: int, fixed: dict[str, float] | None = None):
     return {
         "ARIMA_promo": lambda: ARIMA(order=(1, 0, 1), seasonal_order=(1, 0, 1),
                                      season_length=SEASON, alias="ARIMA_promo", fixed=fixed),
-        "AutoTheta": lambda: AutoTheta(season_length=SEASON),
+        # variant None: the best of the four
+        "AutoTheta": lambda: AutoTheta(season_length=SEASON, model=variant),
         # additive error and weekly season, no trend: multiplicative forms break on zero days
         "AutoETS": lambda: AutoETS(season_length=SEASON, model="ANA"),
         "Theta": lambda: Theta(season_length=SEASON),
@@ -526,8 +535,9 @@ def forecast_ahead(
     series: pl.DataFrame, choices: dict[str, str], h: int, last_fit: Coefficients | None = None
 ) -> tuple[pl.DataFrame, Coefficients]:
     """Forecast h days ahead with each series' chosen model, fitted on all of its history;
-    a series in `last_fit` (same model, same regressors) with those coefficients instead.
-    Returns the forecasts and the coefficients they used."""
+    a series in `last_fit` (same model, same regressors) with those coefficients instead,
+    or fitted in the variant its last fit chose. Returns the forecasts and the fits they
+    used."""
     frames = []
     used: Coefficients = {}
     by_model: dict[str, list[str]] = {}
@@ -547,22 +557,23 @@ def forecast_ahead(
             columns=["unique_id", "ds"],
         )  # fmt: skip
         future = pd.concat([future, calendar_features(future["ds"])[list(features)]], axis=1)
-        to_fit = []
+        to_fit: dict[str | None, list[str]] = {}  # by the variant to fit (None: any)
         for name in names:
-            kept = (last_fit or {}).get(name) if model == KEEPS_COEFFICIENTS else None
+            kept = (last_fit or {}).get(name)
             fc = None
-            if kept is not None and kept[0] == features:
+            if model == KEEPS_COEFFICIENTS and kept is not None and kept[0] == features:
                 fc = _forecast_with(model, kept[1], df[df["unique_id"] == name],
                                     future[future["unique_id"] == name], h)  # fmt: skip
-            if fc is None:
-                to_fit.append(name)
-            else:
+            if fc is not None:
                 frames.append(_predictions(fc, model))
                 used[name] = kept
-        if to_fit:
+                continue
+            variant = kept[1].get(VARIANT) if model == KEEPS_VARIANT and kept else None
+            to_fit.setdefault(variant, []).append(name)
+        for variant, fit_names in sorted(to_fit.items(), key=lambda item: str(item[0])):
             fc, fitted = _fit_and_forecast(
-                model, features, df[df["unique_id"].isin(to_fit)],
-                future[future["unique_id"].isin(to_fit)], h,
+                model, features, df[df["unique_id"].isin(fit_names)],
+                future[future["unique_id"].isin(fit_names)], h, variant,
             )  # fmt: skip
             frames.append(_predictions(fc, model))
             used |= fitted
@@ -581,21 +592,29 @@ def _predictions(fc: pl.DataFrame, model: str) -> pl.DataFrame:
 
 
 def _fit_and_forecast(
-    model: str, features: tuple[str, ...], df: pd.DataFrame, future: pd.DataFrame, h: int
+    model: str,
+    features: tuple[str, ...],
+    df: pd.DataFrame,
+    future: pd.DataFrame,
+    h: int,
+    variant: str | None = None,
 ) -> tuple[pl.DataFrame, Coefficients]:
-    """Fit the model on each series and forecast; ARIMA's coefficients are kept."""
-    sf = _statsforecast([make_model(model, h)], df["unique_id"].nunique())
+    """Fit the model on each series and forecast; ARIMA's coefficients and AutoTheta's
+    variant are kept."""
+    sf = _statsforecast([make_model(model, h, variant=variant)], df["unique_id"].nunique())
     with _worker_processes():
-        if model != KEEPS_COEFFICIENTS:
+        if model not in (KEEPS_COEFFICIENTS, KEEPS_VARIANT):
             return pl.from_pandas(sf.forecast(df=df, h=h, X_df=future, level=[LEVEL])), {}
         sf.fit(df=df)
         fc = pl.from_pandas(sf.predict(h=h, X_df=future, level=[LEVEL]))
     fitted: Coefficients = {}
     for uid, fit in zip(sf.uids, sf.fitted_[:, 0], strict=True):
-        # a series ARIMA failed on has the baseline instead (the fallback): nothing to keep
-        coefficients = getattr(fit, "model_", {}).get("coef") if fit.alias == model else None
-        if coefficients:
-            fitted[str(uid)] = (features, {k: float(v) for k, v in coefficients.items()})
+        # a series the model failed on has the baseline instead (the fallback): nothing kept
+        kept = getattr(fit, "model_", {}) if fit.alias == model else {}
+        if model == KEEPS_VARIANT and kept.get("modeltype"):
+            fitted[str(uid)] = (features, {VARIANT: str(kept["modeltype"])})
+        elif kept.get("coef"):
+            fitted[str(uid)] = (features, {k: float(v) for k, v in kept["coef"].items()})
     return fc, fitted
 
 
@@ -676,7 +695,7 @@ class ForecastRun:
     accuracy: pl.DataFrame  # marts.forecast_accuracy (empty when the backtest was reused)
     forecast: pl.DataFrame  # marts.sales_forecast: holdout (when backtested) and future rows
     choices: dict[str, str]
-    coefficients: Coefficients  # of the series forecast with ARIMA, fitted now or kept
+    coefficients: Coefficients  # of the series forecast with ARIMA or AutoTheta
 
 
 def _label(frame: pl.DataFrame, kinds: dict[str, str], kind: str) -> pl.DataFrame:
@@ -701,8 +720,8 @@ def run(
     last_fit: Coefficients | None = None,
 ) -> ForecastRun:
     """Backtest and choose a model per series (unless choices are given), then forecast:
-    with the coefficients of `last_fit` where they apply when the choices are given, every
-    model fitted anew after a backtest."""
+    with the coefficients or the variant of `last_fit` where they apply when the choices
+    are given, every model fitted anew (every variant tried) after a backtest."""
     groups = group_series(series)
     accuracy, holdout = [], []
     if choices is None:

@@ -94,8 +94,11 @@ def test_a_daily_run_refits_only_the_series_whose_history_changed(
 
     arima = set(table(settings, "select series from marts.forecast_accuracy "
                                 "where is_selected and model = 'ARIMA_promo'")["series"])  # fmt: skip
+    theta = set(table(settings, "select series from marts.forecast_accuracy "
+                                "where is_selected and model = 'AutoTheta'")["series"])  # fmt: skip
     kept_fits = table(settings, "select * from audit.forecast_fits")
-    assert set(kept_fits["series"]) == arima  # the build's fits, one per ARIMA series
+    # the build's fits: ARIMA's coefficients, AutoTheta's variant
+    assert set(kept_fits["series"]) == arima | theta
 
     def refitted() -> set[str]:
         run = dg.materialize([forecasts], resources=resources)
@@ -107,8 +110,10 @@ def test_a_daily_run_refits_only_the_series_whose_history_changed(
         fresh = set(made.filter(pl.col("forecast_made_at") > built["forecast_made_at"].max())
                     ["series"])  # fmt: skip
         assert metadata["series_refitted"].value == len(fresh)
-        # the ARIMA series among them are forecast with their last fit's coefficients
+        # the ARIMA series among them are forecast with their last fit's coefficients, the
+        # AutoTheta series fitted in their last fit's variant
         assert metadata["series_with_last_fit"].value == len(fresh & arima)
+        assert metadata["series_with_last_variant"].value == len(fresh & theta)
         return fresh
 
     # nothing changed since the build fitted every series: every forecast is kept as it was

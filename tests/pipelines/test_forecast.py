@@ -253,8 +253,44 @@ def test_coefficients_of_other_regressors_or_a_backtest_are_fitted_again() -> No
     )
     if backtested.choices["ALL"] == "ARIMA_promo":
         assert backtested.coefficients["ALL"] == fitted.coefficients["ALL"]
-    else:
-        assert "ALL" not in backtested.coefficients
+    else:  # another model: no coefficients (AutoTheta keeps only its variant)
+        assert set(backtested.coefficients.get("ALL", ((), {}))[1]) <= {forecast.VARIANT}
+
+
+def test_a_daily_forecast_fits_autotheta_in_the_variant_of_its_last_fit() -> None:
+    t = np.arange(400)  # a trend, where the theta variants part ways
+    noise = np.random.default_rng(5).normal(0, 8, t.size)
+    series = series_of(50 + 0.8 * t + 30 * np.sin(2 * np.pi * t / 7) + noise, "ALL", "all")
+    choices = {"ALL": "AutoTheta"}
+    searched = forecast.run(series, h=28, choices=choices)
+    ((features, last),) = searched.coefficients.values()
+    variant = last[forecast.VARIANT]
+    assert variant in {"STM", "OTM", "DSTM", "DOTM"}
+    # the variant the search chose, fitted alone: the same forecast
+    kept = forecast.run(series, h=28, choices=choices, last_fit=searched.coefficients)
+    assert kept.coefficients == searched.coefficients
+    np.testing.assert_allclose(
+        future(kept, "ALL")["yhat"], future(searched, "ALL")["yhat"], rtol=1e-9
+    )
+    # the variant given is the one fitted: statsforecast's AutoTheta held to it forecasts
+    # the same, and the search's choice does not
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoTheta
+
+    other = "OTM" if variant != "OTM" else "STM"
+    given = forecast.run(
+        series, h=28, choices=choices, last_fit={"ALL": (features, {forecast.VARIANT: other})}
+    )
+    assert given.coefficients == {"ALL": (features, {forecast.VARIANT: other})}
+    held = StatsForecast(models=[AutoTheta(season_length=7, model=other)], freq="D").forecast(
+        df=forecast._pandas(series, ()), h=28
+    )
+    np.testing.assert_allclose(future(given, "ALL")["yhat"], held["AutoTheta"], rtol=1e-9)
+    assert not np.allclose(future(searched, "ALL")["yhat"], held["AutoTheta"], rtol=1e-4)
+    # a backtest searches every variant again, whatever the last fit chose
+    backtested = forecast.run(series, h=28, last_fit={"ALL": (features, {forecast.VARIANT: other})})
+    if backtested.choices["ALL"] == "AutoTheta":
+        assert backtested.coefficients["ALL"] == searched.coefficients["ALL"]
 
 
 def test_statsforecast_is_imported_beside_dbt_only_where_the_last_forecasts_fitted(

@@ -214,7 +214,13 @@ def forecasts(
                   .n_unique(),
                   # of those, forecast with the coefficients of ARIMA's last fit
                   "series_with_last_fit": sum(
-                      last_fit.get(name) == fit for name, fit in result.coefficients.items()
+                      last_fit.get(name) == fit and forecast.VARIANT not in fit[1]
+                      for name, fit in result.coefficients.items()
+                  ) if not backtest else 0,
+                  # and fitted in the theta variant AutoTheta's last fit chose
+                  "series_with_last_variant": sum(
+                      forecast.VARIANT in last_fit.get(name, ((), {}))[1]
+                      for name in result.coefficients
                   ) if not backtest else 0,
                   "series_by_recent_rate": len(sparse),
                   **summary},
