@@ -121,7 +121,7 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
     from pipelines.definitions import defs
     from pipelines.defs.resources import ShopSettings
     from pipelines.lib.dagster_events import keep_event_log_connections
-    from pipelines.lib.dbt_manifest import start_parse_ahead, stop_parse_ahead
+    from pipelines.lib.dbt_manifest import manifest_ahead, start_parse_ahead, stop_parse_ahead
     from pipelines.lib.run_status import record_run, summarise_run
 
     prepare(settings)
@@ -134,7 +134,9 @@ def _build_locked(settings: Settings, full: bool = False) -> int:
         # inbox needs the memory (then an ingest step starts it); started now, not with
         # the GX worker, which the checks wait for, so that the two do not share the
         # other core while Dagster loads
-        warm_dbt.start_if_little_to_load(settings.home, settings.inbox, settings.build_log)
+        warm_dbt.start_if_little_to_load(
+            settings.home, settings.inbox, settings.build_log, manifest_ahead(settings)
+        )
         if not gc.isenabled():  # `make pipeline`'s own process: see main()
             gc.freeze()
             gc.enable()
@@ -191,13 +193,14 @@ def missing_export_notes(settings: Settings) -> list[str]:
     import duckdb
 
     from pipelines.lib.canonical import SPECS, missing_export_note
-    from pipelines.lib.publish import source_freshness
 
+    # row counts only: DuckDB keeps them, where the newest day would read every raw table
+    counts = " union all ".join(f"select '{s}', count(*) from raw.{s}" for s in SPECS)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        counts = source_freshness(con)
+        rows_by_source = con.execute(counts).fetchall()
     return [
         missing_export_note(source, settings.language)
-        for source, rows in counts.select("source", "row_count").iter_rows()
+        for source, rows in rows_by_source
         # a shop selling in its reporting currency needs no rates
         if rows == 0 and not SPECS[source].often_absent
     ]

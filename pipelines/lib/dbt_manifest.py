@@ -191,6 +191,20 @@ def start_parse_ahead(settings: Settings) -> None:
         )  # fmt: skip
 
 
+def manifest_ahead(settings: Settings) -> dict | None:
+    """What dbt's waiting process (warm_dbt.py) needs to load the project's manifest before
+    the build asks for it: the `dbt parse` of the build's own arguments, environment and
+    folder. None while this home has no partial parse yet (its first build: the parse
+    ahead above is making it, and two parses must not write the same files)."""
+    if settings.home in _parsing or not (home_target_dir(settings) / PARTIAL_PARSE).exists():
+        return None
+    target = str(home_target_dir(settings))
+    env = {**dbt_env(settings), "DBT_TARGET_PATH": target, "DBT_LOG_PATH": target,
+           "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+           "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "none")}  # fmt: skip
+    return {"args": dbt_build_args(settings), "env": env, "cwd": str(DBT_PROJECT_DIR)}
+
+
 def wait_for_parse_ahead(settings: Settings) -> str | None:
     """Wait for this home's parse-ahead, if one runs, and keep its parse for the next home;
     what went wrong, if it failed (the build's dbt then parses by itself)."""

@@ -8,6 +8,12 @@ imports dbt-core on the other core while ingest and the checks run, then waits. 
 to load (its memory is ingest's) the dbt step starts it as it begins, and it imports while
 the step plans the build.
 
+Once dbt-core is imported the process also loads the project's manifest, as the build's
+`dbt build` would (`dbt parse` with its arguments, environment and folder, from the home's
+partial parse), and runs the command with it when nothing that decides the manifest
+differs (`_loaded_for`; else the command parses as `dbt` does, and the build log says
+why). The command then starts with its first model: 2.1 -> 0.6 s on a 10M shop's next day.
+
 dagster-dbt runs dbt as a command; ours is this file (`python -I warm_dbt.py build ...`,
 see `DBT_COMMAND`). It hands its arguments, environment, working folder and standard
 streams to the waiting process over a Unix socket; that process runs dbt exactly as the
@@ -43,8 +49,14 @@ ACCEPTED = b"A"  # the process took the command: it runs dbt now
 CODE = struct.Struct("!i")  # then dbt's exit code
 SMALL_INBOX_BYTES = 64_000_000  # above: ingest's memory, not dbt's start, is what counts
 
+# what must be the same in the build's command as in the parse ahead for its manifest to
+# be the one the command would load: the project and where dbt keeps its partial parse
+# (the arguments, vars among them, and the variables the project reads are compared too)
+MANIFEST_ENV = ("DBT_PROJECT_DIR", "DBT_TARGET_PATH")
+
 _started: dict[Path, tuple[subprocess.Popen, Path]] = {}
-_start_after_ingest: set[Path] = set()  # homes whose build starts dbt after a big ingest
+# homes whose build starts dbt after a big ingest, with what it loads ahead
+_start_after_ingest: dict[Path, dict | None] = {}
 
 
 def keep_dbt_core_out() -> None:
@@ -67,15 +79,17 @@ def inbox_bytes(inbox: Path) -> int:
     return sum(p.stat().st_size for p in inbox.rglob("*") if p.is_file()) if inbox.exists() else 0
 
 
-def start_if_little_to_load(home: Path, inbox: Path, log_path: Path) -> None:
+def start_if_little_to_load(
+    home: Path, inbox: Path, log_path: Path, ahead: dict | None = None
+) -> None:
     """At the start of a build (`make pipeline`): start the waiting process now when the
     inbox is small, else after the ingest step that leaves little in it (`after_ingest`:
     the large exports loaded and their memory given back), so that dbt imports while the
     last small sources load and the checks run instead of after them."""
     if inbox_bytes(inbox) < SMALL_INBOX_BYTES:
-        start(home, log_path)
+        start(home, log_path, ahead)
     else:
-        _start_after_ingest.add(home.resolve())
+        _start_after_ingest[home.resolve()] = ahead
 
 
 def after_ingest(home: Path, inbox: Path, log_path: Path) -> None:
@@ -83,13 +97,16 @@ def after_ingest(home: Path, inbox: Path, log_path: Path) -> None:
     Runs started elsewhere (the Dagster UI, the daemon) never wait: their dbt step starts
     its own process."""
     if home.resolve() in _start_after_ingest and inbox_bytes(inbox) < SMALL_INBOX_BYTES:
-        _start_after_ingest.discard(home.resolve())
-        start(home, log_path)
+        start(home, log_path, _start_after_ingest.pop(home.resolve()))
 
 
-def start(home: Path, log_path: Path) -> None:
+def start(home: Path, log_path: Path, ahead: dict | None = None) -> None:
     """Start this home's waiting dbt process (its own messages go to the build log). It
-    listens from this moment on: the socket is bound here and handed to it."""
+    listens from this moment on: the socket is bound here and handed to it. With `ahead`
+    (dbt_manifest.manifest_ahead: the arguments, environment and folder of the build's
+    `dbt parse`) it loads the project's manifest once dbt-core is imported, so that the
+    build's command starts with its first model instead (about a second on a large shop's
+    next day: the profile, the partial parse's file checks, writing manifest.json)."""
     home = home.resolve()
     stop(home)
     path = socket_path(home)
@@ -102,7 +119,7 @@ def start(home: Path, log_path: Path) -> None:
         listener.bind(str(path))
         listener.listen(1)
         process = subprocess.Popen(
-            [*DBT_COMMAND, "--serve", str(listener.fileno()), str(path)],
+            [*DBT_COMMAND, "--serve", str(listener.fileno()), str(path), json.dumps(ahead)],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
@@ -119,7 +136,7 @@ def started(home: Path) -> Path | None:
 
 def stop(home: Path) -> None:
     """After the run: a process the run did not use is stopped."""
-    _start_after_ingest.discard(home.resolve())
+    _start_after_ingest.pop(home.resolve(), None)
     entry = _started.pop(home.resolve(), None)
     if entry is None:
         return
@@ -137,9 +154,9 @@ def stop(home: Path) -> None:
 # ---- the waiting process ----------------------------------------------------------
 
 
-def serve(listening: int, path: Path) -> None:
-    """Import dbt (a command that comes meanwhile waits in the socket's backlog), then run
-    one command and exit."""
+def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
+    """Import dbt and load the manifest `ahead` asks for (a command that comes meanwhile
+    waits in the socket's backlog), then run one command and exit."""
     import gc
 
     # a build run in the background starts with SIGINT ignored, and Dagster gives SIGTERM
@@ -154,6 +171,10 @@ def serve(listening: int, path: Path) -> None:
     import dbt.task.build  # noqa: F401  what `dbt build` runs
     from dbt.cli.main import cli
 
+    manifest = _parse(ahead) if ahead else None
+    if manifest is not None:
+        ahead["project_changed_at"] = _project_changed_at(Path(ahead["cwd"]))
+        gc.collect()  # what the parse left behind is not frozen with the manifest
     gc.freeze()
     gc.enable()
     listener.settimeout(1.0)
@@ -180,7 +201,10 @@ def serve(listening: int, path: Path) -> None:
     finished = threading.Event()
     threading.Thread(target=_pass_on_signals, args=(conn, finished), daemon=True).start()
     try:
-        code = cli()
+        if manifest is not None and _loaded_for(manifest, ahead, request):
+            code = _run_with(manifest, request["args"])
+        else:
+            code = cli()
     except SystemExit as exit_:
         code = exit_.code
     except BaseException:  # as the dbt command would: the traceback on stderr, exit 1
@@ -194,6 +218,72 @@ def serve(listening: int, path: Path) -> None:
     finished.set()
     conn.sendall(CODE.pack(code))
     conn.close()
+
+
+def _parse(ahead: dict):
+    """The manifest `dbt parse` makes with these arguments, environment and folder (read
+    from the home's partial parse), or None if it failed: the command then parses itself.
+    Nothing of the parse is shown but its errors; it does not open the warehouse."""
+    from dbt.cli.main import dbtRunner
+
+    before, folder = dict(os.environ), os.getcwd()
+    try:
+        os.environ.clear()
+        os.environ.update(ahead["env"])
+        os.chdir(ahead["cwd"])
+        result = dbtRunner().invoke(["parse", "--quiet", *ahead["args"]])
+        return result.result if result.success else None
+    except Exception:  # as a failed parse: the command parses itself
+        return None
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+        os.chdir(folder)
+
+
+def _loaded_for(manifest, ahead: dict, request: dict) -> bool:
+    """Whether the manifest loaded ahead is the one the command would load: the same folder,
+    the parse's arguments among the command's, the same project files and target folder,
+    the same values of the variables the project reads (dbt's own test for a partial
+    parse). If not, says why in the build log (the command then parses as `dbt` does)."""
+    args, wanted, env = request["args"], ahead["args"], request["env"]
+    differ = [k for k in MANIFEST_ENV if env.get(k) != ahead["env"].get(k)]
+    differ += [k for k, value in manifest.env_vars.items() if env.get(k) != value]
+    if _project_changed_at(Path(ahead["cwd"])) != ahead["project_changed_at"]:
+        differ.append("project files")
+    if request["cwd"] != ahead["cwd"]:
+        differ.append("working folder")
+    if not any(args[i : i + len(wanted)] == wanted for i in range(len(args))):
+        differ.append("arguments")
+    print("dbt's manifest loaded ahead " + (f"not used: {', '.join(differ)} differ"
+          if differ else "used"), file=sys.stderr)  # fmt: skip
+    return not differ
+
+
+def _project_changed_at(project: Path) -> float:
+    """When a file of the dbt project last changed (not dbt's own target and logs)."""
+    newest = 0.0
+    for folder, subfolders, files in os.walk(project):
+        if Path(folder) == project:
+            subfolders[:] = [d for d in subfolders if d not in ("target", "logs")]
+        for name in files:
+            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
+    return newest
+
+
+def _run_with(manifest, args: list[str]) -> int:
+    """Run the dbt command with the manifest loaded ahead; the `dbt` command's exit code
+    (0 done, 1 a model or test failed, 2 dbt could not run)."""
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner(manifest=manifest).invoke(args)
+    if result.success:
+        return 0
+    if result.exception is None:
+        return 1
+    # dbt reported its own errors as events; a usage error only the command prints
+    print(f"Error: {result.exception}", file=sys.stderr)
+    return 2
 
 
 def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
@@ -248,6 +338,6 @@ def command(args: list[str]) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:
-        serve(int(sys.argv[2]), Path(sys.argv[3]))
+        serve(int(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4]))
     else:
         sys.exit(command(sys.argv[1:]))

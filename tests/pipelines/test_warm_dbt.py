@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -65,6 +66,48 @@ def test_dbt_runs_in_the_waiting_process_with_the_commands_environment(tmp_path,
         assert "DepsNoPackagesFound" in {event["info"]["name"] for event in events}
     finally:
         warm_dbt.stop(tmp_path)
+
+
+def test_a_command_that_matches_the_manifest_loaded_ahead_runs_with_it(demo_build, tmp_path):
+    """The waiting process loads the build's manifest ahead (dbt_manifest.manifest_ahead);
+    the command with the parse's arguments runs with it, one with other vars parses for
+    itself; both answer as dbt would."""
+    from pipelines.lib.dbt_manifest import home_target_dir, manifest_ahead
+
+    ahead = manifest_ahead(demo_build)
+    assert ahead is not None  # the demo home has its partial parse
+    target = tmp_path / "target"  # the demo's own stays as it is
+    shutil.copytree(home_target_dir(demo_build), target)
+    ahead["env"] |= {"DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target)}
+    log = tmp_path / "build.log"
+    other_vars = ["--vars", json.dumps(demo_build.dbt_vars() | {"reporting_currency": "USD"})]
+    for args, said in (
+        (ahead["args"], "dbt's manifest loaded ahead used"),
+        ([*ahead["args"][:2], *other_vars], "not used: arguments differ"),
+    ):
+        warm_dbt.start(tmp_path, log, ahead)
+        try:
+            answer = run_command(
+                ["ls", "--resource-type", "model", "--output", "name", "--quiet", *args],
+                warm_dbt.started(tmp_path), env_extra=ahead["env"], cwd=ahead["cwd"],
+                timeout=180,
+            )  # fmt: skip
+        finally:
+            warm_dbt.stop(tmp_path)
+        assert answer.returncode == 0, answer.stdout + answer.stderr
+        assert "int_orders_summarised" in answer.stdout.split()
+        assert said in answer.stderr  # the command's stderr: in a build, the build log
+    # dbt's exit code for a command it cannot run, with the manifest loaded ahead too
+    warm_dbt.start(tmp_path, log, ahead)
+    try:
+        answer = run_command(
+            ["build", "--no-such-flag", *ahead["args"]], warm_dbt.started(tmp_path),
+            env_extra=ahead["env"], cwd=ahead["cwd"], timeout=180,
+        )  # fmt: skip
+    finally:
+        warm_dbt.stop(tmp_path)
+    assert answer.returncode == 2
+    assert "No such option" in answer.stdout + answer.stderr
 
 
 def test_without_a_waiting_process_the_command_is_dbt_itself(tmp_path):

@@ -19,6 +19,7 @@ from pipelines.lib.dbt_manifest import (
     environment_for_dbt,
     home_target_dir,
     load_manifest,
+    manifest_ahead,
     view_models,
     wait_for_parse_ahead,
 )
@@ -135,7 +136,7 @@ def shopkpi_dbt_models(
     quality_worker.ask_to_finish(settings.home)
     if warm_dbt.started(settings.home) is None:
         return_freed_memory()
-        warm_dbt.start(settings.home, settings.build_log)
+        warm_dbt.start(settings.home, settings.build_log, manifest_ahead(settings))
     fingerprint = incremental.models_fingerprint(settings)
     kept: list[str] = []
     with connect(settings.warehouse) as con:
