@@ -171,9 +171,10 @@ def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
     import dbt.task.build  # noqa: F401  what `dbt build` runs
     from dbt.cli.main import cli
 
+    if ahead:  # a file changed while dbt parses is a change too
+        ahead["project_changed_at"] = _project_changed_at(Path(ahead["cwd"]))
     manifest = _parse(ahead) if ahead else None
     if manifest is not None:
-        ahead["project_changed_at"] = _project_changed_at(Path(ahead["cwd"]))
         gc.collect()  # what the parse left behind is not frozen with the manifest
     gc.freeze()
     gc.enable()
