@@ -21,6 +21,7 @@ import yaml
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
 from pipelines.lib.warehouse import DBT_MEMORY_LIMIT
 from pipelines.lib.warehouse import config as warehouse_config
+from pipelines.lib.warm_dbt import project_changed_at
 
 if TYPE_CHECKING:
     from dagster_dbt import DbtProject
@@ -231,15 +232,6 @@ def stop_parse_ahead(settings: Settings) -> None:
         (home_target_dir(settings) / PARTIAL_PARSE).unlink(missing_ok=True)
 
 
-def _newest_source_mtime() -> float:
-    newest = 0.0
-    for folder in ("models", "macros", "tests", "seeds"):
-        for path in (DBT_PROJECT_DIR / folder).rglob("*"):
-            if path.is_file():
-                newest = max(newest, path.stat().st_mtime)
-    return max(newest, (DBT_PROJECT_DIR / "dbt_project.yml").stat().st_mtime)
-
-
 def ensure_manifest() -> Path:
     """Run `dbt parse` when target/manifest.json is missing or older than the project files.
     Processes that load the definitions at once (test workers, the daemon and the webserver)
@@ -249,7 +241,7 @@ def ensure_manifest() -> Path:
     manifest = MANIFEST_PATH
 
     def fresh() -> bool:
-        return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()
+        return manifest.exists() and manifest.stat().st_mtime >= project_changed_at(DBT_PROJECT_DIR)
 
     if fresh():
         return manifest

@@ -172,7 +172,7 @@ def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
     from dbt.cli.main import cli
 
     if ahead:  # a file changed while dbt parses is a change too
-        ahead["project_changed_at"] = _project_changed_at(Path(ahead["cwd"]))
+        ahead["project_changed_at"] = project_changed_at(Path(ahead["cwd"]))
     manifest = _parse(ahead) if ahead else None
     if manifest is not None:
         gc.collect()  # what the parse left behind is not frozen with the manifest
@@ -250,7 +250,7 @@ def _loaded_for(manifest, ahead: dict, request: dict) -> bool:
     args, wanted, env = request["args"], ahead["args"], request["env"]
     differ = [k for k in MANIFEST_ENV if env.get(k) != ahead["env"].get(k)]
     differ += [k for k, value in manifest.env_vars.items() if env.get(k) != value]
-    if _project_changed_at(Path(ahead["cwd"])) != ahead["project_changed_at"]:
+    if project_changed_at(Path(ahead["cwd"])) != ahead["project_changed_at"]:
         differ.append("project files")
     if request["cwd"] != ahead["cwd"]:
         differ.append("working folder")
@@ -261,14 +261,14 @@ def _loaded_for(manifest, ahead: dict, request: dict) -> bool:
     return not differ
 
 
-def _project_changed_at(project: Path) -> float:
-    """When a file of the dbt project last changed (not dbt's own target and logs)."""
-    newest = 0.0
-    for folder, subfolders, files in os.walk(project):
-        if Path(folder) == project:
-            subfolders[:] = [d for d in subfolders if d not in ("target", "logs")]
-        for name in files:
-            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
+def project_changed_at(project: Path) -> float:
+    """When a file dbt parses last changed: the models, macros, tests, seeds and
+    dbt_project.yml (also what tells dbt_manifest that target/manifest.json is stale)."""
+    newest = (project / "dbt_project.yml").stat().st_mtime
+    for folder in ("models", "macros", "tests", "seeds"):
+        for path in (project / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
     return newest
 
 
