@@ -309,26 +309,32 @@ def _by_features(series: pl.DataFrame, names: list[str], hold_back: int) -> dict
     return groups
 
 
-# below this many series a batch is fitted in the build's process: a pool's first start
-# (a fork server importing statsforecast, about 2.3 s here) costs more than fitting a few
-# series on one core (one more day of the ten-million-line shop refits 9: 3.6 s in a pool,
-# 2.7 s without)
+# below this many series a forecast batch is fitted in the build's process: a pool's first
+# start (a fork server importing statsforecast, about 2.3 s here) costs more than fitting a
+# few series on one core (one more day of the ten-million-line shop refits 9: 3.6 s in a
+# pool, 2.7 s without)
 POOL_MIN_SERIES = 10
+# a backtest of these fits each series for 0.1-0.5 s (the others take about 10 ms): two
+# series are enough for a pool (the 10M bench's nine revenue series took 4.6 s on one core)
+SLOW_MODELS = ("ARIMA_promo", "AutoTheta")
+SLOW_POOL_MIN_SERIES = 2
 
 
-def _n_jobs(series_count: int) -> int:
-    if series_count < POOL_MIN_SERIES:
+def _n_jobs(series_count: int, pool_min: int) -> int:
+    if series_count < pool_min:
         return 1
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _statsforecast(models: list, series_count: int) -> StatsForecast:
+def _statsforecast(
+    models: list, series_count: int, pool_min: int = POOL_MIN_SERIES
+) -> StatsForecast:
     from statsforecast import StatsForecast
     from statsforecast.models import SeasonalNaive
 
     # a model that fails on a series (e.g. ARIMA on a perfectly regular one) falls back to
     # the baseline for that series instead of failing the build
-    return StatsForecast(models=models, freq="D", n_jobs=_n_jobs(series_count),
+    return StatsForecast(models=models, freq="D", n_jobs=_n_jobs(series_count, pool_min),
                          fallback_model=SeasonalNaive(season_length=SEASON))  # fmt: skip
 
 
@@ -406,7 +412,9 @@ def cross_validate(series: pl.DataFrame, names: list[str], models: tuple[str, ..
     frames = []
     for features, group in _by_features(series, names, N_WINDOWS * h).items():
         df = _pandas(series.filter(pl.col("series").is_in(group)), features)
-        sf = _statsforecast([make_model(m, h) for m in models], len(group))
+        slow = any(m in SLOW_MODELS for m in models)
+        sf = _statsforecast([make_model(m, h) for m in models], len(group),
+                            SLOW_POOL_MIN_SERIES if slow else POOL_MIN_SERIES)  # fmt: skip
         with _worker_processes():
             # refit=False: fitted once at the first origin, then updated with the newer
             # actuals for the later windows (parameters kept): a third of the fits. The

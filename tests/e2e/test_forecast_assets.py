@@ -138,3 +138,16 @@ def test_a_daily_run_refits_only_the_series_whose_history_changed(
     assert refitted() == {sku, "ALL"} | ({category} if category else set())
     assert "ALL" in arima  # so one of them kept its coefficients (checked in refitted)
     assert table(settings, "select * from audit.forecast_fits").equals(kept_fits)
+
+
+def test_the_bench_times_a_backtest_and_a_refit_of_every_series(demo_build: Settings) -> None:
+    from pipelines.bench import time_forecasts
+
+    timed = time_forecasts(demo_build.warehouse)
+    forecast_series = table(
+        demo_build, "select count(distinct series) as n from marts.sales_forecast "
+        "where kind = 'future'",
+    )["n"][0]  # fmt: skip
+    # the refit forecasts every series the build forecasts, with the backtest's choices
+    assert timed["forecast_refit_series"] == forecast_series > 0
+    assert 0 < timed["forecast_refit_seconds"] < timed["forecast_seconds"]
