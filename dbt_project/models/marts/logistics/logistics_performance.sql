@@ -71,12 +71,16 @@ per_group as (
         ) as shipments_with_promise,
         sum(case when is_outbound and delivered_at is not null then 1 else 0 end)
             as delivered_shipments,
-        avg(
+        -- whole seconds summed exactly, divided once: a mean of per-row doubles depends on
+        -- the order threads add them in, and changed its last digits from run to run
+        cast(sum(
             case
                 when is_outbound and delivered_at is not null
-                    then {{ dbt.datediff('shipped_at', 'delivered_at', 'second') }} / 86400.0  -- noqa: LT05
+                    then {{ dbt.datediff('shipped_at', 'delivered_at', 'second') }}
             end
-        ) as avg_delivery_days
+        ) as double)
+        / count(case when is_outbound and delivered_at is not null then 1 end)
+        / 86400.0 as avg_delivery_days
     from grouped
     group by ship_month, carrier, region
 
