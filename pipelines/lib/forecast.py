@@ -410,11 +410,10 @@ def cross_validate(series: pl.DataFrame, names: list[str], models: tuple[str, ..
     if not names:
         return None
     frames = []
+    pool_min = SLOW_POOL_MIN_SERIES if any(m in SLOW_MODELS for m in models) else POOL_MIN_SERIES
     for features, group in _by_features(series, names, N_WINDOWS * h).items():
         df = _pandas(series.filter(pl.col("series").is_in(group)), features)
-        slow = any(m in SLOW_MODELS for m in models)
-        sf = _statsforecast([make_model(m, h) for m in models], len(group),
-                            SLOW_POOL_MIN_SERIES if slow else POOL_MIN_SERIES)  # fmt: skip
+        sf = _statsforecast([make_model(m, h) for m in models], len(group), pool_min)
         with _worker_processes():
             # refit=False: fitted once at the first origin, then updated with the newer
             # actuals for the later windows (parameters kept): a third of the fits. The

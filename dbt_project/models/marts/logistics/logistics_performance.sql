@@ -71,16 +71,14 @@ per_group as (
         ) as shipments_with_promise,
         sum(case when is_outbound and delivered_at is not null then 1 else 0 end)
             as delivered_shipments,
-        -- whole seconds summed exactly, divided once: a mean of per-row doubles depends on
-        -- the order threads add them in, and changed its last digits from run to run
-        cast(sum(
+        -- whole seconds summed exactly, divided once (below): a mean of per-row doubles
+        -- depends on the order threads add them in, and changed its last digits run to run
+        sum(
             case
                 when is_outbound and delivered_at is not null
                     then {{ dbt.datediff('shipped_at', 'delivered_at', 'second') }}
             end
-        ) as double)
-        / count(case when is_outbound and delivered_at is not null then 1 end)
-        / 86400.0 as avg_delivery_days
+        ) as delivery_seconds
     from grouped
     group by ship_month, carrier, region
 
@@ -135,7 +133,8 @@ final as (
         {{ safe_ratio('per_group.on_time_shipments', 'per_group.shipments_with_promise') }}
             as on_time_rate,
         per_group.delivered_shipments,
-        per_group.avg_delivery_days,
+        {{ safe_ratio('per_group.delivery_seconds', 'per_group.delivered_shipments') }} / 86400.0
+            as avg_delivery_days,
         coalesce(per_group_orders.orders_returned, 0) as orders_returned,
         {{ safe_ratio('per_group_orders.orders_returned', 'per_group_orders.orders_shipped') }}
             as return_rate
