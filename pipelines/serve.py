@@ -1,4 +1,5 @@
-"""Serve the dashboards and the Dagster UI (webserver + daemon) until stopped.
+"""Serve the dashboards and the Dagster UI (webserver + daemon) until stopped, and keep
+dbt's process on standby for the home's next build (pipelines/lib/dbt_standby.py).
 
     python -m pipelines.serve [--dashboards-port 8501] [--dagster-port 3000]
 
@@ -45,6 +46,13 @@ def commands(dashboards_port: int, dagster_port: int) -> list[list[str]]:
     ]  # fmt: skip
 
 
+def helper_commands() -> list[list[str]]:
+    """What makes builds faster while `make run` serves: dbt's process kept on standby for
+    the home's next build (pipelines/lib/dbt_standby.py). Not needed: if it stops, the
+    dashboards and Dagster go on."""
+    return [[sys.executable, "-m", "pipelines.lib.dbt_standby"]]
+
+
 def _family(children: list[subprocess.Popen]) -> list[psutil.Process]:
     """The children and everything they started, whatever session or group it is in."""
     family = []
@@ -70,7 +78,7 @@ def stop(children: list[subprocess.Popen]) -> None:
             child.wait(timeout=1)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: SIGTERM this process when `make` (its parent) dies, even by SIGKILL."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
@@ -90,10 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     # default in them, so SIGINT stops them even when `make run` ran in the background
     for signum in STOP_SIGNALS:
         signal.signal(signum, on_signal)
-    _die_with_parent()
+    die_with_parent()
     children = [
         subprocess.Popen(command, cwd=REPO_ROOT, start_new_session=True)
         for command in commands(args.dashboards_port, args.dagster_port)
+    ]
+    helpers = [
+        subprocess.Popen(command, cwd=REPO_ROOT, start_new_session=True)
+        for command in helper_commands()
     ]
     print(
         f"dashboards: http://localhost:{args.dashboards_port}   "
@@ -109,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         # a second signal while stopping must not leave half the processes behind
         for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
-        stop(children)
+        stop(children + helpers)
     return 0
 
 

@@ -69,10 +69,21 @@ def keep_dbt_core_out() -> None:
     sys.modules.setdefault("dbt.version", None)  # None: `import dbt.version` fails
 
 
-def socket_path(home: Path) -> Path:
-    """Short enough for a Unix socket (about 100 bytes) whatever the home's path."""
+def socket_path(home: Path, standby: bool = False) -> Path:
+    """Short enough for a Unix socket (about 100 bytes) whatever the home's path. The
+    process `make run` keeps on standby (dbt_standby.py) has a name of its own: a build's
+    own process never takes it over, nor removes it."""
     digest = hashlib.sha256(str(home.resolve()).encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"shopkpi-dbt-{digest}.sock"
+    kind = "dbt-standby" if standby else "dbt"
+    return Path(tempfile.gettempdir()) / f"shopkpi-{kind}-{digest}.sock"
+
+
+def on_standby(home: Path) -> Path | None:
+    """The socket of the dbt process `make run` keeps on standby for this home's next
+    build, if one waits (it removes the socket when it takes a command or stops; one left
+    by a process that died refuses the command, which then runs as `dbt` itself)."""
+    path = socket_path(home, standby=True)
+    return path if path.is_socket() else None
 
 
 def inbox_bytes(inbox: Path) -> int:
@@ -86,6 +97,8 @@ def start_if_little_to_load(
     inbox is small, else after the ingest step that leaves little in it (`after_ingest`:
     the large exports loaded and their memory given back), so that dbt imports while the
     last small sources load and the checks run instead of after them."""
+    if on_standby(home):
+        return
     if inbox_bytes(inbox) < SMALL_INBOX_BYTES:
         start(home, log_path, ahead)
     else:
@@ -96,7 +109,11 @@ def after_ingest(home: Path, inbox: Path, log_path: Path) -> None:
     """An ingest step is done: start the process if this build waits to and little is left.
     Runs started elsewhere (the Dagster UI, the daemon) never wait: their dbt step starts
     its own process."""
-    if home.resolve() in _start_after_ingest and inbox_bytes(inbox) < SMALL_INBOX_BYTES:
+    if (
+        home.resolve() in _start_after_ingest
+        and inbox_bytes(inbox) < SMALL_INBOX_BYTES
+        and not on_standby(home)
+    ):
         start(home, log_path, _start_after_ingest.pop(home.resolve()))
 
 
@@ -109,7 +126,19 @@ def start(home: Path, log_path: Path, ahead: dict | None = None) -> None:
     next day: the profile, the partial parse's file checks, writing manifest.json)."""
     home = home.resolve()
     stop(home)
-    path = socket_path(home)
+    _started[home] = (_spawn(socket_path(home), log_path, ahead), socket_path(home))
+
+
+def start_standby(home: Path, log_path: Path, ahead: dict | None) -> subprocess.Popen:
+    """Start a dbt process that waits for the next build of this home, whenever it comes
+    (dbt_standby.py keeps one while `make run` serves the home). It stops when its parent
+    does."""
+    return _spawn(socket_path(home, standby=True), log_path, ahead)
+
+
+def _spawn(path: Path, log_path: Path, ahead: dict | None) -> subprocess.Popen:
+    """A waiting process listening on `path` from this moment on: the socket is bound here
+    and handed to it."""
     path.unlink(missing_ok=True)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with (
@@ -118,20 +147,22 @@ def start(home: Path, log_path: Path, ahead: dict | None = None) -> None:
     ):
         listener.bind(str(path))
         listener.listen(1)
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [*DBT_COMMAND, "--serve", str(listener.fileno()), str(path), json.dumps(ahead)],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
             pass_fds=[listener.fileno()],
         )
-    _started[home] = (process, path)
 
 
 def started(home: Path) -> Path | None:
-    """The socket of this home's waiting dbt process, if it still waits."""
+    """The socket of the dbt process waiting for this build: the one it started, if it
+    still waits, else the one on standby, if any."""
     entry = _started.get(home.resolve())
-    return entry[1] if entry and entry[0].poll() is None else None
+    if entry and entry[0].poll() is None:
+        return entry[1]
+    return on_standby(home)
 
 
 def stop(home: Path) -> None:

@@ -169,9 +169,12 @@ def shopkpi_dbt_models(
     # a run of some of the models (from the Dagster UI) is dagster-dbt's own selection
     keep_views = not plan.full and not context.is_subset
     dbt_started = time.time()
+    waiting = warm_dbt.started(settings.home)
+    if waiting is not None and waiting == warm_dbt.on_standby(settings.home):
+        context.log.info("dbt runs in the process `make run` keeps on standby for this home")
     try:
         # the build profile's ~/warehouse.duckdb; dbt's waiting process
-        with environment_for_dbt(settings, warm_dbt.started(settings.home)):
+        with environment_for_dbt(settings, waiting):
             invocation = dbt.cli(
                 [
                     "build",
