@@ -233,20 +233,21 @@ def write_next_day(warehouse: Path, inbox: Path, refund_bucket: int = 0) -> dict
     return written
 
 
-def start_dbt_standby(env: dict[str, str], home: Path) -> subprocess.Popen:
-    """What `make run` keeps for a home (pipelines/lib/dbt_standby.py), once its dbt
-    process waits: on its socket, and done importing and loading (its CPU time stands)."""
-    from pipelines.lib.warm_dbt import socket_path
+def start_standby(env: dict[str, str], home: Path) -> subprocess.Popen:
+    """What `make run` keeps for a home (pipelines/lib/standby.py), once its processes
+    wait: on their sockets, and done importing and loading (their CPU time stands)."""
+    from pipelines.lib import build_standby, warm_dbt
 
     keeper = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.lib.dbt_standby"], env=env, cwd=REPO_ROOT,
+        [sys.executable, "-m", "pipelines.lib.standby"], env=env, cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    sockets = (build_standby.socket_path(home), warm_dbt.socket_path(home, standby=True))
     deadline = time.monotonic() + 180
     last = -1.0
     while time.monotonic() < deadline:
         time.sleep(1)
-        if not socket_path(home, standby=True).is_socket():
+        if not all(path.is_socket() for path in sockets):
             continue
         with contextlib.suppress(psutil.Error):
             used = sum(
@@ -340,8 +341,9 @@ def main(argv: list[str] | None = None) -> int:
         # as `make pipeline` alone: the build starts every process it needs
         result |= measure_next_day(home, env, wall, full_without_forecasts, "next_day")
         if result["next_day_exit_code"] == 0:
-            # the day after, as while `make run` serves the home: dbt's process on standby
-            keeper = start_dbt_standby(env, home)
+            # the day after, as while `make run` serves the home: the build's process and
+            # dbt's on standby
+            keeper = start_standby(env, home)
             try:
                 result |= measure_next_day(
                     home, env, wall, full_without_forecasts, "next_day_standby",
@@ -365,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             f"({result['forecast_refit_series']} series) {result['forecast_refit_seconds']} s"
         )
     for prefix, how in (("next_day", "make pipeline alone"),
-                        ("next_day_standby", "dbt on standby, as with make run up")):  # fmt: skip
+                        ("next_day_standby", "build and dbt on standby, as with make run up")):  # fmt: skip
         if f"{prefix}_seconds" in result:
             print(
                 f"one more day, {how} ({result[f'{prefix}_rows']}): "

@@ -225,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
         settings.ensure_dirs()
         demo_if_empty(settings)
     else:
+        from pipelines.lib import build_standby
+
+        # while `make run` serves the home, a process that has imported all of the below
+        # builds instead (build_standby.py)
+        code = build_standby.hand_over(settings, sys.argv[1:] if argv is None else argv)
+        if code is not None:
+            return code
         # this process lives for one build: what it imports and loads (Dagster,
         # dagster-dbt, the definitions) stays to the end, and the collector's full
         # passes over it while it loads took about 0.9 s of a small shop's build. Collection

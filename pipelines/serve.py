@@ -1,5 +1,5 @@
 """Serve the dashboards and the Dagster UI (webserver + daemon) until stopped, and keep
-dbt's process on standby for the home's next build (pipelines/lib/dbt_standby.py).
+a build's and dbt's process on standby for the home's next build (pipelines/lib/standby.py).
 
     python -m pipelines.serve [--dashboards-port 8501] [--dagster-port 3000]
 
@@ -47,10 +47,10 @@ def commands(dashboards_port: int, dagster_port: int) -> list[list[str]]:
 
 
 def helper_commands() -> list[list[str]]:
-    """What makes builds faster while `make run` serves: dbt's process kept on standby for
-    the home's next build (pipelines/lib/dbt_standby.py). Not needed: if it stops, the
-    dashboards and Dagster go on."""
-    return [[sys.executable, "-m", "pipelines.lib.dbt_standby"]]
+    """What makes builds faster while `make run` serves: a build's and dbt's process kept
+    on standby for the home's next build (pipelines/lib/standby.py). Not needed: if it
+    stops, the dashboards and Dagster go on."""
+    return [[sys.executable, "-m", "pipelines.lib.standby"]]
 
 
 def _family(children: list[subprocess.Popen]) -> list[psutil.Process]:

@@ -71,7 +71,7 @@ def keep_dbt_core_out() -> None:
 
 def socket_path(home: Path, standby: bool = False) -> Path:
     """Short enough for a Unix socket (about 100 bytes) whatever the home's path. The
-    process `make run` keeps on standby (dbt_standby.py) has a name of its own: a build's
+    process `make run` keeps on standby (standby.py) has a name of its own: a build's
     own process never takes it over, nor removes it."""
     digest = hashlib.sha256(str(home.resolve()).encode()).hexdigest()[:16]
     kind = "dbt-standby" if standby else "dbt"
@@ -131,7 +131,7 @@ def start(home: Path, log_path: Path, ahead: dict | None = None) -> None:
 
 def start_standby(home: Path, log_path: Path, ahead: dict | None) -> subprocess.Popen:
     """Start a dbt process that waits for the next build of this home, whenever it comes
-    (dbt_standby.py keeps one while `make run` serves the home). It stops when its parent
+    (standby.py keeps one while `make run` serves the home). It stops when its parent
     does."""
     return _spawn(socket_path(home, standby=True), log_path, ahead)
 
@@ -209,29 +209,13 @@ def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
         gc.collect()  # what the parse left behind is not frozen with the manifest
     gc.freeze()
     gc.enable()
-    listener.settimeout(1.0)
-    while True:
-        try:
-            conn, _ = listener.accept()
-            break
-        except TimeoutError:
-            if os.getppid() != parent:  # the build is gone: nobody will come
-                path.unlink(missing_ok=True)
-                return
-    path.unlink(missing_ok=True)
-    conn.settimeout(None)
-    request, fds = _receive(conn)
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
-        os.close(fd)
-    sys.stdout.reconfigure(line_buffering=True, write_through=True)  # dbt streams its events
-    os.environ.clear()
-    os.environ.update(request["env"])
-    os.chdir(request["cwd"])
+    conn = accept_one(listener, path, parent)
+    if conn is None:
+        return
+    request, fds = receive_request(conn)
+    take_over(request, fds)
     sys.argv = [DBT, *request["args"]]
-    conn.sendall(ACCEPTED)
-    finished = threading.Event()
-    threading.Thread(target=_pass_on_signals, args=(conn, finished), daemon=True).start()
+    finished = accept(conn)
     try:
         if manifest is not None and _loaded_for(manifest, ahead, request):
             code = _run_with(manifest, request["args"])
@@ -244,12 +228,7 @@ def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
 
         traceback.print_exc()
         code = 1
-    code = code if isinstance(code, int) else (0 if code is None else 1)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    finished.set()
-    conn.sendall(CODE.pack(code))
-    conn.close()
+    answer(conn, finished, code)
 
 
 def _parse(ahead: dict):
@@ -318,10 +297,87 @@ def _run_with(manifest, args: list[str]) -> int:
     return 2
 
 
-def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
+# ---- handing a command to a waiting process (also build_standby.py's) ---------------
+
+
+def accept_one(listener: socket.socket, path: Path, parent: int) -> socket.socket | None:
+    """The one command's connection; None when the process that started this one is gone
+    (nobody will come). The socket's name is removed either way: nobody else may come."""
+    listener.settimeout(1.0)
+    while True:
+        try:
+            conn, _ = listener.accept()
+            break
+        except TimeoutError:
+            if os.getppid() != parent:
+                path.unlink(missing_ok=True)
+                return None
+    path.unlink(missing_ok=True)
+    conn.settimeout(None)
+    return conn
+
+
+def receive_request(conn: socket.socket) -> tuple[dict, list[int]]:
+    """The command's request (args, env, cwd, ...) and its standard streams."""
     size = CODE.unpack(conn.recv(CODE.size, socket.MSG_WAITALL))[0]
     data, fds, _, _ = socket.recv_fds(conn, size, 3, socket.MSG_WAITALL)
     return json.loads(data), list(fds)
+
+
+def take_over(request: dict, fds: list[int]) -> None:
+    """Become the command: its standard streams, environment and working folder."""
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    sys.stdout.reconfigure(line_buffering=True, write_through=True)  # events stream out
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+
+
+def accept(conn: socket.socket) -> threading.Event:
+    """Tell the command its request is taken; its signals are raised here from now on
+    until the returned event is set (`answer`)."""
+    conn.sendall(ACCEPTED)
+    finished = threading.Event()
+    threading.Thread(target=_pass_on_signals, args=(conn, finished), daemon=True).start()
+    return finished
+
+
+def answer(conn: socket.socket, finished: threading.Event, code: object) -> None:
+    """Send the command its exit code (as `sys.exit(code)` would make it)."""
+    code = code if isinstance(code, int) else (0 if code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    finished.set()
+    conn.sendall(CODE.pack(code))
+    conn.close()
+
+
+def hand_over(path: str | Path, args: list[str], what: str, **extra: object) -> int | None:
+    """Hand `args`, this process's environment, working folder and standard streams to
+    the process waiting on `path` and wait for its exit code (`what` names it if it stops
+    before it answers); None when nobody took them: nothing listens there, or it refused
+    (the caller then does the work itself)."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(str(path))
+        request = {"args": args, "env": dict(os.environ), "cwd": os.getcwd(), **extra}
+        data = json.dumps(request).encode()
+        conn.sendall(CODE.pack(len(data)))
+        socket.send_fds(conn, [data], [0, 1, 2])
+        if conn.recv(1, socket.MSG_WAITALL) != ACCEPTED:
+            raise OSError(f"{what} stopped before it took the command")
+    except OSError:
+        conn.close()
+        return None
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, _frame: conn.sendall(bytes([number])))
+    code = conn.recv(CODE.size, socket.MSG_WAITALL)
+    if len(code) < CODE.size:
+        print(f"{what} stopped before it finished (see the build log)", file=sys.stderr)
+        return 1
+    return CODE.unpack(code)[0]
 
 
 def _pass_on_signals(conn: socket.socket, finished: threading.Event) -> None:
@@ -345,27 +401,10 @@ def _pass_on_signals(conn: socket.socket, finished: threading.Event) -> None:
 
 def command(args: list[str]) -> int:
     path = os.environ.get(SOCKET_ENV)
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        if not path:
-            raise OSError("no waiting dbt process")
-        conn.connect(path)
-        request = json.dumps({"args": args, "env": dict(os.environ), "cwd": os.getcwd()})
-        data = request.encode()
-        conn.sendall(CODE.pack(len(data)))
-        socket.send_fds(conn, [data], [0, 1, 2])
-        if conn.recv(1, socket.MSG_WAITALL) != ACCEPTED:
-            raise OSError("the waiting dbt process stopped before it took the command")
-    except OSError:
-        conn.close()
+    code = hand_over(path, args, "dbt's process") if path else None
+    if code is None:
         os.execv(DBT, [DBT, *args])  # dbt itself, as if nothing waited
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda number, _frame: conn.sendall(bytes([number])))
-    answer = conn.recv(CODE.size, socket.MSG_WAITALL)
-    if len(answer) < CODE.size:
-        print("dbt's process stopped before it finished (see the build log)", file=sys.stderr)
-        return 1
-    return CODE.unpack(answer)[0]
+    return code
 
 
 if __name__ == "__main__":
