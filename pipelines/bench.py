@@ -231,12 +231,13 @@ def write_next_day(warehouse: Path, inbox: Path) -> dict[str, int]:
 
 
 def start_standby(env: dict[str, str], home: Path) -> subprocess.Popen:
-    """What `make run` keeps for a home (pipelines/lib/standby.py), once its processes
+    """What `make run` keeps for a home (pipelines/standby.py), once its processes
     wait: on their sockets, and done importing and loading (their CPU time stands)."""
-    from pipelines.lib import build_standby, warm_dbt
+    from pipelines import build_standby
+    from pipelines.lib import warm_dbt
 
     keeper = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.lib.standby"], env=env, cwd=REPO_ROOT,
+        [sys.executable, "-m", "pipelines.standby"], env=env, cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     sockets = (build_standby.socket_path(home), warm_dbt.socket_path(home, standby=True))

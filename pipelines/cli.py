@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.ensure_dirs()
         demo_if_empty(settings)
     else:
-        from pipelines.lib import build_standby
+        from pipelines import build_standby
 
         # while `make run` serves the home, a process that has imported all of the below
         # builds instead (build_standby.py)

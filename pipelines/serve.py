@@ -1,5 +1,5 @@
 """Serve the dashboards and the Dagster UI (webserver + daemon) until stopped, and keep
-a build's and dbt's process on standby for the home's next build (pipelines/lib/standby.py).
+a build's and dbt's process on standby for the home's next build (pipelines/standby.py).
 
     python -m pipelines.serve [--dashboards-port 8501] [--dagster-port 3000]
 
@@ -48,9 +48,9 @@ def commands(dashboards_port: int, dagster_port: int) -> list[list[str]]:
 
 def helper_commands() -> list[list[str]]:
     """What makes builds faster while `make run` serves: a build's and dbt's process kept
-    on standby for the home's next build (pipelines/lib/standby.py). Not needed: if it
+    on standby for the home's next build (pipelines/standby.py). Not needed: if it
     stops, the dashboards and Dagster go on."""
-    return [[sys.executable, "-m", "pipelines.lib.standby"]]
+    return [[sys.executable, "-m", "pipelines.standby"]]
 
 
 def _family(children: list[subprocess.Popen]) -> list[psutil.Process]:

@@ -1,5 +1,5 @@
 """While `make run` serves a home, a build's process and dbt's wait on standby for its next
-build (pipelines/lib/standby.py): `make pipeline` hands its command to the first, the dbt
+build (pipelines/standby.py): `make pipeline` hands its command to the first, the dbt
 step to the second, and the keeper starts the next ones after the build."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import psutil
 
-from pipelines import cli
-from pipelines.lib import build_standby, warm_dbt
+from pipelines import build_standby, cli
+from pipelines.lib import warm_dbt
 from pipelines.lib.settings import REPO_ROOT
-from pipelines.lib.standby import build_running
+from pipelines.standby import build_running
 from tests.conftest import HANDMADE_SHOP, fill_inbox, use_home
 
 NEXT_DAY_ORDER = (
@@ -66,7 +66,7 @@ def test_the_next_build_runs_in_the_processes_on_standby(tmp_path) -> None:
     env = {**os.environ, "SHOPKPI_HOME": str(home)}
     sockets = (build_standby.socket_path(home), warm_dbt.socket_path(home, standby=True))
     keeper = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.lib.standby"], cwd=REPO_ROOT, env=env,
+        [sys.executable, "-m", "pipelines.standby"], cwd=REPO_ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:

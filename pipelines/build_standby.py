@@ -70,7 +70,7 @@ def start(home: Path, log_path: Path) -> subprocess.Popen:
         listener.bind(str(path))
         listener.listen(1)
         return subprocess.Popen(
-            [sys.executable, "-m", "pipelines.lib.build_standby", str(listener.fileno()),
+            [sys.executable, "-m", "pipelines.build_standby", str(listener.fileno()),
              str(path)],
             cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             pass_fds=[listener.fileno()],

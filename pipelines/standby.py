@@ -16,7 +16,7 @@ starts one again when what it loaded no longer matches (the code, the shop's set
 the dbt project changed: a build would still be right, but slower). It stops with its
 parent (`make run`), and stops its processes then.
 
-    python -m pipelines.lib.standby     (the home: SHOPKPI_HOME)
+    python -m pipelines.standby     (the home: SHOPKPI_HOME)
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def dbt_wants(home: Path) -> tuple | None:
 
 def build_wants(home: Path) -> tuple | None:
     """The code a build's process on standby imports (when it last changed)."""
-    from pipelines.lib.build_standby import code_stamp
+    from pipelines.build_standby import code_stamp
 
     settings = _settings(home)
     return (code_stamp(), settings.build_log) if settings else None
@@ -127,7 +127,8 @@ class Standby:
 
 
 def standbys() -> list[Standby]:
-    from pipelines.lib import build_standby, warm_dbt
+    from pipelines import build_standby
+    from pipelines.lib import warm_dbt
 
     return [
         Standby(build_wants, lambda home, what, log: build_standby.start(home, log),
