@@ -234,13 +234,17 @@ def start_standby(env: dict[str, str], home: Path) -> subprocess.Popen:
     """What `make run` keeps for a home (pipelines/standby.py), once its processes
     wait: on their sockets, and done importing and loading (their CPU time stands)."""
     from pipelines import build_standby
-    from pipelines.lib import warm_dbt
+    from pipelines.lib import quality_worker, warm_dbt
 
     keeper = subprocess.Popen(
         [sys.executable, "-m", "pipelines.standby"], env=env, cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    sockets = (build_standby.socket_path(home), warm_dbt.socket_path(home, standby=True))
+    sockets = (
+        build_standby.socket_path(home),
+        quality_worker.standby_socket_path(home),
+        warm_dbt.socket_path(home, standby=True),
+    )
     deadline = time.monotonic() + 180
     last = -1.0
     while time.monotonic() < deadline:

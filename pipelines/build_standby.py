@@ -24,28 +24,15 @@ import sys
 from pathlib import Path
 
 from pipelines.lib import warm_dbt
-from pipelines.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, Settings
+from pipelines.lib.code_files import code_changed_at
+from pipelines.lib.settings import REPO_ROOT, Settings
 
 STALE = b"S"  # the answer of a process whose code is not the repository's any more
 _serving = False  # this process is the standby, building: it hands nothing over
 
 
 def socket_path(home: Path) -> Path:
-    return warm_dbt.socket_path(home, standby=True).with_name(
-        warm_dbt.socket_path(home, standby=True).name.replace("dbt-standby", "build-standby")
-    )
-
-
-def code_stamp() -> float:
-    """When the code a build runs last changed: pipelines/, the dbt project (whose
-    manifest the definitions load), the locked dependencies."""
-    newest = warm_dbt.project_changed_at(DBT_PROJECT_DIR)
-    for path in (REPO_ROOT / "pipelines").rglob("*.py"):
-        newest = max(newest, path.stat().st_mtime)
-    for name in ("pyproject.toml", "uv.lock"):
-        if (REPO_ROOT / name).exists():
-            newest = max(newest, (REPO_ROOT / name).stat().st_mtime)
-    return newest
+    return warm_dbt.socket_path(home, standby=True, kind="build")
 
 
 def hand_over(settings: Settings, args: list[str]) -> int | None:
@@ -54,7 +41,7 @@ def hand_over(settings: Settings, args: list[str]) -> int | None:
     path = socket_path(settings.home)
     if _serving or not path.is_socket():
         return None
-    return warm_dbt.hand_over(path, args, "the build's process on standby", stamp=code_stamp())
+    return warm_dbt.hand_over(path, args, "the build's process on standby", stamp=code_changed_at())
 
 
 def start(home: Path, log_path: Path) -> subprocess.Popen:
@@ -80,7 +67,7 @@ def start(home: Path, log_path: Path) -> subprocess.Popen:
 def serve(listening: int, path: Path) -> None:
     """Import what a build imports, then run one `pipelines.cli` command and exit."""
     global _serving
-    stamp = code_stamp()  # before importing: a file edited meanwhile is an edit
+    stamp = code_changed_at()  # before importing: a file edited meanwhile is an edit
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     gc.disable()  # as the build's own process: what it imports lives to its end

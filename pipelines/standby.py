@@ -75,12 +75,12 @@ def dbt_wants(home: Path) -> tuple | None:
     return (ahead, project_changed_at(DBT_PROJECT_DIR)), settings.build_log
 
 
-def build_wants(home: Path) -> tuple | None:
-    """The code a build's process on standby imports (when it last changed)."""
-    from pipelines.build_standby import code_stamp
+def code_wants(home: Path) -> tuple | None:
+    """The code a build's process or GX's worker on standby imports (when it changed)."""
+    from pipelines.lib.code_files import code_changed_at
 
     settings = _settings(home)
-    return (code_stamp(), settings.build_log) if settings else None
+    return (code_changed_at(), settings.build_log) if settings else None
 
 
 @dataclass
@@ -128,11 +128,13 @@ class Standby:
 
 def standbys() -> list[Standby]:
     from pipelines import build_standby
-    from pipelines.lib import warm_dbt
+    from pipelines.lib import quality_worker, warm_dbt
 
     return [
-        Standby(build_wants, lambda home, what, log: build_standby.start(home, log),
+        Standby(code_wants, lambda home, what, log: build_standby.start(home, log),
                 build_standby.socket_path),
+        Standby(code_wants, lambda home, what, log: quality_worker.start_standby(home, log),
+                quality_worker.standby_socket_path),
         Standby(dbt_wants, lambda home, what, log: warm_dbt.start_standby(home, log, what[0]),
                 lambda home: warm_dbt.socket_path(home, standby=True)),
     ]  # fmt: skip

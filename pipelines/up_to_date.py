@@ -17,15 +17,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from pipelines.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, SOURCES, Settings
-
-CODE = (
-    (REPO_ROOT / "pipelines", "*.py"),
-    (DBT_PROJECT_DIR / "models", "*"),
-    (DBT_PROJECT_DIR / "macros", "*"),
-    (DBT_PROJECT_DIR / "tests", "*"),
-)
-CODE_FILES = (DBT_PROJECT_DIR / "dbt_project.yml", REPO_ROOT / "uv.lock")
+from pipelines.lib.code_files import code_files
+from pipelines.lib.settings import REPO_ROOT, SOURCES, Settings
 
 
 def record_path(settings: Settings) -> Path:
@@ -35,8 +28,7 @@ def record_path(settings: Settings) -> Path:
 def code_version() -> str:
     """A digest of the code that computes the marts (content, not timestamps)."""
     digest = hashlib.sha256()
-    paths = [p for folder, pattern in CODE for p in folder.rglob(pattern) if p.is_file()]
-    for path in sorted({*paths, *CODE_FILES}):
+    for path in code_files():
         digest.update(str(path.relative_to(REPO_ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -24,14 +24,19 @@ import contextlib
 import gc
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
+import psutil
 
+from pipelines.lib.code_files import code_changed_at
 from pipelines.lib.quality import (
     CHUNK_ROWS,
     SuiteResult,
@@ -39,6 +44,7 @@ from pipelines.lib.quality import (
     rows_to_check_sql,
 )
 from pipelines.lib.settings import REPO_ROOT, SOURCES
+from pipelines.lib.warm_dbt import accept_one, socket_path
 
 # half the chunk of a check in the build's process: this one runs beside ingest, and GX
 # holds several copies of a chunk (a 250,000-row chunk of orders: 350 MB, 125,000: 220 MB)
@@ -76,21 +82,85 @@ def combined(parts: list[dict]) -> SuiteResult:
     )
 
 
+class _OnStandby:
+    """A worker `make run` kept on standby (standby.py), as this build's handle on a
+    process it started: requests and answers go over the socket it was waiting on."""
+
+    def __init__(self, conn: socket.socket, answers, pid: int) -> None:
+        self.conn, self.stdout, self.pid = conn, answers, pid
+        self.stdin = conn.makefile("w", encoding="utf-8")
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        # not this process's child: gone, or a zombie until its parent reaps it
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if psutil.Process(self.pid).status() != psutil.STATUS_ZOMBIE:
+                return None
+        self.returncode = 0
+        return 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"GX worker {self.pid}", timeout)
+            time.sleep(0.05)
+        return 0
+
+    def close_input(self) -> None:
+        """Nothing more will come (the socket's other direction stays open for answers)."""
+        with contextlib.suppress(OSError, ValueError):
+            self.stdin.close()
+            self.conn.shutdown(socket.SHUT_WR)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def standby_socket_path(home: Path) -> Path:
+    return socket_path(home, standby=True, kind="gx")
+
+
+def _take_standby(home: Path) -> _OnStandby | None:
+    """The worker waiting on standby for this home, if one does and has this code."""
+    path = standby_socket_path(home)
+    if not path.is_socket():
+        return None
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(str(path))
+        conn.sendall((json.dumps({"code_changed_at": code_changed_at()}) + "\n").encode())
+        answers = conn.makefile("r", encoding="utf-8")
+        hello = json.loads(answers.readline() or "{}")
+        if hello.get("ready") is not True:
+            raise OSError("refused")
+    except (OSError, ValueError):  # nobody listens, it stopped, or its code is older
+        conn.close()
+        return None
+    # its own word: the socket's peer credentials name the process that listened first
+    return _OnStandby(conn, answers, int(hello["pid"]))
+
+
 class QualityWorker:
     """The parent's handle on one worker process, for one build of one home."""
 
     def __init__(self, home: Path, log_path: Path) -> None:
         self.home = home
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with log_path.open("a", encoding="utf-8") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "pipelines.lib.quality_worker", str(home)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                cwd=REPO_ROOT,
-                text=True,
-            )
+        standby = _take_standby(home)
+        if standby is not None:
+            self.process = standby
+        else:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("a", encoding="utf-8") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "pipelines.lib.quality_worker", str(home)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    cwd=REPO_ROOT,
+                    text=True,
+                )
         self.parts: dict[str, HandedOver] = {}  # by source, in this build
         self.answers: dict[str, dict] = {}
         self.failure: str | None = None  # why the worker can no longer answer
@@ -157,8 +227,7 @@ class QualityWorker:
         the worker writes them and exits while the build goes on."""
         if self._send({"key": "docs", "docs": True}):
             self.docs_asked = True
-        with contextlib.suppress(OSError):
-            self.process.stdin.close()
+        self._close_input()
 
     def finish(self) -> None:
         """Wait for the Data Docs, if asked for, then for the worker's exit."""
@@ -166,10 +235,17 @@ class QualityWorker:
             self._wait_for("docs")
         self.stop()
 
+    def _close_input(self) -> None:
+        if isinstance(self.process, _OnStandby):
+            self.process.close_input()
+        else:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             try:
-                self.process.stdin.close()
+                self._close_input()
                 self.process.wait(timeout=10)
             except (OSError, subprocess.TimeoutExpired):
                 self.process.kill()
@@ -244,9 +320,50 @@ def _stop_all() -> None:
         stop(home)
 
 
-def serve(home: Path) -> None:
-    """The worker's loop: set every suite up, then validate what arrives, one at a time."""
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
+def start_standby(home: Path, log_path: Path) -> subprocess.Popen:
+    """A worker that sets every suite up, then waits for this home's next build, whenever
+    it comes (standby.py keeps one while `make run` serves the home); it stops when its
+    parent does. The socket is bound here: a build may come while it sets up."""
+    path = standby_socket_path(home)
+    path.unlink(missing_ok=True)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener,
+        log_path.open("a", encoding="utf-8") as log,
+    ):
+        listener.bind(str(path))
+        listener.listen(1)
+        return subprocess.Popen(
+            [sys.executable, "-m", "pipelines.lib.quality_worker", str(home), "--standby",
+             str(listener.fileno()), str(path)],
+            cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            pass_fds=[listener.fileno()],
+        )  # fmt: skip
+
+
+def _wait_for_a_build(listening: int, path: Path, code_at: float):
+    """On standby: (requests, answers) of the build that comes, or None when the code
+    changed since this worker started (it then exits) or its parent is gone."""
+    conn = accept_one(socket.socket(fileno=listening), path, os.getppid())
+    if conn is None:
+        return None
+    requests = conn.makefile("r", encoding="utf-8")
+    answers = conn.makefile("w", encoding="utf-8")
+    answers.reconfigure(line_buffering=True)  # makefile's buffering=1 is no line buffering
+    hello = json.loads(requests.readline() or "{}")
+    ready = hello.get("code_changed_at") == code_at
+    answers.write(json.dumps({"ready": ready, "pid": os.getpid()}) + "\n")
+    return (requests, answers) if ready else None
+
+
+def serve(home: Path, standby: tuple[int, Path] | None = None) -> None:
+    """The worker's loop: set every suite up, then validate what arrives, one at a time.
+    With `standby` (the listening socket and its path) it waits for a build after the
+    set-up, and reads and answers on that build's connection."""
+    code_at = code_changed_at()  # before importing: an edit meanwhile is an edit
+    if standby is None:
+        requests = sys.stdin
+        answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # GX's prints must not reach the parent
     import pyarrow.parquet as pq
 
@@ -258,7 +375,12 @@ def serve(home: Path) -> None:
     if not gc.isenabled():  # as the build's process does: GX's heap out of the full passes
         gc.freeze()
         gc.enable()
-    for line in sys.stdin:
+    if standby is not None:
+        taken = _wait_for_a_build(*standby, code_at)
+        if taken is None:
+            return
+        requests, answers = taken
+    for line in requests:
         message = json.loads(line)
         answer: dict = {"key": message["key"]}
         try:
@@ -283,4 +405,8 @@ def serve(home: Path) -> None:
 
 if __name__ == "__main__":
     gc.disable()  # while GX imports and the suites are set up: all of it lives to the end
-    serve(Path(sys.argv[1]))
+    if sys.argv[2:3] == ["--standby"]:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # standby.py stops it so
+        serve(Path(sys.argv[1]), (int(sys.argv[3]), Path(sys.argv[4])))
+    else:
+        serve(Path(sys.argv[1]))

@@ -69,13 +69,14 @@ def keep_dbt_core_out() -> None:
     sys.modules.setdefault("dbt.version", None)  # None: `import dbt.version` fails
 
 
-def socket_path(home: Path, standby: bool = False) -> Path:
-    """Short enough for a Unix socket (about 100 bytes) whatever the home's path. The
+def socket_path(home: Path, standby: bool = False, kind: str = "dbt") -> Path:
+    """Short enough for a Unix socket (about 100 bytes) whatever the home's path. A
     process `make run` keeps on standby (standby.py) has a name of its own: a build's
-    own process never takes it over, nor removes it."""
+    own process never takes it over, nor removes it. `kind`: dbt, build or gx."""
     digest = hashlib.sha256(str(home.resolve()).encode()).hexdigest()[:16]
-    kind = "dbt-standby" if standby else "dbt"
-    return Path(tempfile.gettempdir()) / f"shopkpi-{kind}-{digest}.sock"
+    return Path(tempfile.gettempdir()) / (
+        f"shopkpi-{kind}{'-standby' if standby else ''}-{digest}.sock"
+    )
 
 
 def on_standby(home: Path) -> Path | None:

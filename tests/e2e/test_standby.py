@@ -1,6 +1,7 @@
-"""While `make run` serves a home, a build's process and dbt's wait on standby for its next
-build (pipelines/standby.py): `make pipeline` hands its command to the first, the dbt
-step to the second, and the keeper starts the next ones after the build."""
+"""While `make run` serves a home, a build's process, GX's worker and dbt's process wait on
+standby for its next build (pipelines/standby.py): `make pipeline` hands its command to
+the first, ingest its rows to the second, the dbt step its command to the third, and the
+keeper starts the next ones after the build."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 import psutil
 
 from pipelines import build_standby, cli
-from pipelines.lib import warm_dbt
+from pipelines.lib import quality_worker, warm_dbt
 from pipelines.lib.settings import REPO_ROOT
 from pipelines.standby import build_running
 from tests.conftest import HANDMADE_SHOP, fill_inbox, use_home
@@ -29,10 +30,10 @@ NEXT_DAY_ORDER = (
 )
 
 
-def wait_until(condition, timeout: float = 120) -> None:
+def wait_until(condition, timeout: float = 120, what=lambda: "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, f"not within {timeout} s"
+        assert time.monotonic() < deadline, f"not within {timeout} s: {what()}"
         time.sleep(0.2)
 
 
@@ -64,7 +65,11 @@ def test_the_next_build_runs_in_the_processes_on_standby(tmp_path) -> None:
     assert cli.build(settings) == 0  # the first build: the home gets its partial parse
     home = settings.home.resolve()
     env = {**os.environ, "SHOPKPI_HOME": str(home)}
-    sockets = (build_standby.socket_path(home), warm_dbt.socket_path(home, standby=True))
+    sockets = (
+        build_standby.socket_path(home),
+        quality_worker.standby_socket_path(home),
+        warm_dbt.socket_path(home, standby=True),
+    )
     keeper = subprocess.Popen(
         [sys.executable, "-m", "pipelines.standby"], cwd=REPO_ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -89,9 +94,11 @@ def test_the_next_build_runs_in_the_processes_on_standby(tmp_path) -> None:
         assert "dbt runs in the process `make run` keeps on standby for this home" in log
         assert "dbt's manifest loaded ahead used" in log
         assert "dbt build: incremental (new rows of orders since the last build)" in log
-        assert all(gone(pid) for pid in first)  # each served one build
+        # each served this build (GX's worker validated its rows) and stopped
+        assert all(gone(pid) for pid in first)
         # the next ones wait for the build after
-        wait_until(lambda: all(listening_on(path) not in (None, *first) for path in sockets))
+        wait_until(lambda: all(listening_on(path) not in (None, *first) for path in sockets),
+                   what=lambda: [(p.name, listening_on(p)) for p in sockets] + [first])
         second = [listening_on(path) for path in sockets]
     finally:
         keeper.send_signal(signal.SIGINT)  # as `make run` stops it
