@@ -1,5 +1,6 @@
-"""Serve the dashboards and the Dagster UI (webserver + daemon) until stopped, and keep
-a build's and dbt's process on standby for the home's next build (pipelines/standby.py).
+"""Serve the dashboards and the Dagster UI (webserver + daemon) until stopped, and keep a
+build's process, GX's worker and dbt's process on standby for the home's next build
+(pipelines/standby.py; SHOPKPI_STANDBY=0: none).
 
     python -m pipelines.serve [--dashboards-port 8501] [--dagster-port 3000]
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import os
 import signal
 import subprocess
 import sys
@@ -47,9 +49,12 @@ def commands(dashboards_port: int, dagster_port: int) -> list[list[str]]:
 
 
 def helper_commands() -> list[list[str]]:
-    """What makes builds faster while `make run` serves: a build's and dbt's process kept
-    on standby for the home's next build (pipelines/standby.py). Not needed: if it
-    stops, the dashboards and Dagster go on."""
+    """What makes builds faster while `make run` serves: a build's process, GX's worker and
+    dbt's process kept on standby for the home's next build (pipelines/standby.py; about
+    650 MB while they wait). Not needed: if it stops, the dashboards and Dagster go on.
+    SHOPKPI_STANDBY=0 keeps none (builds then start their own)."""
+    if os.environ.get("SHOPKPI_STANDBY", "1") == "0":
+        return []
     return [[sys.executable, "-m", "pipelines.standby"]]
 
 

@@ -97,8 +97,10 @@ def test_the_next_build_runs_in_the_processes_on_standby(tmp_path) -> None:
         # each served this build (GX's worker validated its rows) and stopped
         assert all(gone(pid) for pid in first)
         # the next ones wait for the build after
-        wait_until(lambda: all(listening_on(path) not in (None, *first) for path in sockets),
-                   what=lambda: [(p.name, listening_on(p)) for p in sockets] + [first])
+        wait_until(
+            lambda: all(listening_on(path) not in (None, *first) for path in sockets),
+            what=lambda: [(p.name, listening_on(p)) for p in sockets] + [first],
+        )
         second = [listening_on(path) for path in sockets]
     finally:
         keeper.send_signal(signal.SIGINT)  # as `make run` stops it
