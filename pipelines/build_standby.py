@@ -46,22 +46,13 @@ def hand_over(settings: Settings, args: list[str]) -> int | None:
 
 def start(home: Path, log_path: Path) -> subprocess.Popen:
     """Start a process that waits for this home's next `make pipeline`; it stops when its
-    parent does. The socket is bound here: a command may come while it imports."""
+    parent does."""
     path = socket_path(home)
-    path.unlink(missing_ok=True)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener,
-        log_path.open("a", encoding="utf-8") as log,
-    ):
-        listener.bind(str(path))
-        listener.listen(1)
-        return subprocess.Popen(
-            [sys.executable, "-m", "pipelines.build_standby", str(listener.fileno()),
-             str(path)],
-            cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            pass_fds=[listener.fileno()],
-        )  # fmt: skip
+    return warm_dbt.spawn_listening(
+        path, log_path,
+        lambda fd: [sys.executable, "-m", "pipelines.build_standby", str(fd), str(path)],
+        cwd=REPO_ROOT,
+    )  # fmt: skip
 
 
 def serve(listening: int, path: Path) -> None:

@@ -44,7 +44,7 @@ from pipelines.lib.quality import (
     rows_to_check_sql,
 )
 from pipelines.lib.settings import REPO_ROOT, SOURCES
-from pipelines.lib.warm_dbt import accept_one, socket_path
+from pipelines.lib.warm_dbt import accept_one, socket_path, spawn_listening
 
 # half the chunk of a check in the build's process: this one runs beside ingest, and GX
 # holds several copies of a chunk (a 250,000-row chunk of orders: 350 MB, 125,000: 220 MB)
@@ -323,22 +323,14 @@ def _stop_all() -> None:
 def start_standby(home: Path, log_path: Path) -> subprocess.Popen:
     """A worker that sets every suite up, then waits for this home's next build, whenever
     it comes (standby.py keeps one while `make run` serves the home); it stops when its
-    parent does. The socket is bound here: a build may come while it sets up."""
+    parent does."""
     path = standby_socket_path(home)
-    path.unlink(missing_ok=True)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener,
-        log_path.open("a", encoding="utf-8") as log,
-    ):
-        listener.bind(str(path))
-        listener.listen(1)
-        return subprocess.Popen(
-            [sys.executable, "-m", "pipelines.lib.quality_worker", str(home), "--standby",
-             str(listener.fileno()), str(path)],
-            cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            pass_fds=[listener.fileno()],
-        )  # fmt: skip
+    return spawn_listening(
+        path, log_path,
+        lambda fd: [sys.executable, "-m", "pipelines.lib.quality_worker", str(home),
+                    "--standby", str(fd), str(path)],
+        cwd=REPO_ROOT,
+    )  # fmt: skip
 
 
 def _wait_for_a_build(listening: int, path: Path, code_at: float):

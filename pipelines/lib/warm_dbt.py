@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 # dagster-dbt's command: this venv's Python running this file (isolated: the script's
@@ -138,8 +139,18 @@ def start_standby(home: Path, log_path: Path, ahead: dict | None) -> subprocess.
 
 
 def _spawn(path: Path, log_path: Path, ahead: dict | None) -> subprocess.Popen:
-    """A waiting process listening on `path` from this moment on: the socket is bound here
-    and handed to it."""
+    return spawn_listening(
+        path, log_path,
+        lambda fd: [*DBT_COMMAND, "--serve", str(fd), str(path), json.dumps(ahead)],
+    )  # fmt: skip
+
+
+def spawn_listening(
+    path: Path, log_path: Path, command: Callable[[int], list[str]], cwd: Path | None = None
+) -> subprocess.Popen:
+    """Start `command(fd)` with a socket listening on `path` as file descriptor fd: bound
+    here, so a command that comes while it starts waits in the backlog. Its output goes to
+    the log (the build log: a build's own messages are in its standard streams)."""
     path.unlink(missing_ok=True)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with (
@@ -149,12 +160,9 @@ def _spawn(path: Path, log_path: Path, ahead: dict | None) -> subprocess.Popen:
         listener.bind(str(path))
         listener.listen(1)
         return subprocess.Popen(
-            [*DBT_COMMAND, "--serve", str(listener.fileno()), str(path), json.dumps(ahead)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            pass_fds=[listener.fileno()],
-        )
+            command(listener.fileno()), cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
+            stderr=log, pass_fds=[listener.fileno()],
+        )  # fmt: skip
 
 
 def started(home: Path) -> Path | None:
