@@ -251,7 +251,9 @@ def _parse(ahead: dict):
         os.environ.clear()
         os.environ.update(ahead["env"])
         os.chdir(ahead["cwd"])
-        result = dbtRunner().invoke(["parse", "--quiet", *ahead["args"]])
+        # no manifest.json: the build's command writes the home's, with the compiled SQL
+        # (the floor and `make docs` read it); this one would replace it with a bare parse
+        result = dbtRunner().invoke(["parse", "--quiet", "--no-write-json", *ahead["args"]])
         return result.result if result.success else None
     except Exception:  # as a failed parse: the command parses itself
         return None

@@ -34,7 +34,8 @@ def wait_for(url: str, timeout: float = 90) -> int:
 def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings, tmp_path) -> None:
     dash, dagster = free_port(), free_port()
     (tmp_path / "dagster_home").mkdir()  # Dagster wants its home to exist
-    env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home),
+    # no processes on standby for the demo home other tests read (test_standby.py)
+    env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home), "SHOPKPI_STANDBY": "0",
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
     serve = subprocess.Popen(
         [sys.executable, "-m", "pipelines.serve", "--dashboards-port", str(dash),
@@ -66,15 +67,14 @@ def test_dashboards_and_dagster_serve_and_stop_on_ctrl_c(demo_build: Settings, t
     assert alive == []
 
 
-def test_everything_make_run_started_stops_when_make_is_killed(
-    demo_build: Settings, tmp_path
-) -> None:
+def test_everything_make_run_started_stops_when_make_is_killed(tmp_path) -> None:
     """Started in the background from a script (SIGINT ignored, inherited by everything it
     starts), then the `make` above it killed outright: serve gets SIGTERM from the kernel
-    (it asked to die with its parent) and no webserver, daemon or port is left behind."""
+    (it asked to die with its parent) and no webserver, daemon, process on standby or port
+    is left behind. A home of its own: the keeper's processes set up there."""
     dash, dagster = free_port(), free_port()
     (tmp_path / "dagster_home").mkdir()  # Dagster wants its home to exist
-    env = {**os.environ, "SHOPKPI_HOME": str(demo_build.home),
+    env = {**os.environ, "SHOPKPI_HOME": str(tmp_path / "home"),
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
     serve_cmd = (f"{sys.executable} -m pipelines.serve --dashboards-port {dash} "
                  f"--dagster-port {dagster}")  # fmt: skip
@@ -91,6 +91,15 @@ def test_everything_make_run_started_stops_when_make_is_killed(
         [serve] = psutil.Process(parent.pid).children()
         family = [serve, *serve.children(recursive=True)]
         assert len(family) >= 4
+        # the keeper and, on a home never built, the build's and GX's processes on standby
+        commands = [" ".join(p.cmdline()) for p in family]
+        for module in ("pipelines.standby", "pipelines.build_standby", "quality_worker"):
+            deadline = time.monotonic() + 60
+            while not any(module in c for c in commands) and time.monotonic() < deadline:
+                time.sleep(0.5)
+                family = [serve, *serve.children(recursive=True)]
+                commands = [" ".join(p.cmdline()) for p in family]
+            assert any(module in c for c in commands), (module, commands)
         parent.kill()
         _gone, alive = psutil.wait_procs(family, timeout=60)
         assert not alive, [p.cmdline() for p in alive]

@@ -6,6 +6,7 @@ keeper starts the next ones after the build."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import signal
 import socket
@@ -18,6 +19,7 @@ import psutil
 
 from pipelines import build_standby, cli
 from pipelines.lib import quality_worker, warm_dbt
+from pipelines.lib.dbt_manifest import home_target_dir
 from pipelines.lib.settings import REPO_ROOT
 from pipelines.standby import build_running
 from tests.conftest import HANDMADE_SHOP, fill_inbox, use_home
@@ -43,6 +45,14 @@ def listening_on(path: Path) -> int | None:
         if str(path) in (process.info["cmdline"] or []):
             return process.pid
     return None
+
+
+def settled(pid: int) -> bool:
+    """Done loading: its CPU time stands still for a second."""
+    process = psutil.Process(pid)
+    before = sum(process.cpu_times()[:2])
+    time.sleep(1)
+    return sum(process.cpu_times()[:2]) == before
 
 
 def gone(pid: int | None) -> bool:
@@ -102,6 +112,11 @@ def test_the_next_build_runs_in_the_processes_on_standby(tmp_path) -> None:
             what=lambda: [(p.name, listening_on(p)) for p in sockets] + [first],
         )
         second = [listening_on(path) for path in sockets]
+        # dbt's next one loaded its manifest without replacing the build's on disk, which
+        # keeps the compiled SQL (the floor and `make docs` read it)
+        wait_until(lambda: settled(second[2]))
+        manifest = json.loads((home_target_dir(settings) / "manifest.json").read_text("utf-8"))
+        assert "compiled_code" in manifest["nodes"]["model.shopkpi.fct_daily_kpis"]
     finally:
         keeper.send_signal(signal.SIGINT)  # as `make run` stops it
         output = keeper.communicate(timeout=30)[0]
