@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             f"({result['forecast_refit_series']} series) {result['forecast_refit_seconds']} s"
         )
     for prefix, how in (("next_day", "make pipeline alone"),
-                        ("next_day_standby", "build and dbt on standby, as with make run up")):  # fmt: skip
+                        ("next_day_standby", "with make run up (build, GX and dbt on standby)")):  # fmt: skip
         if f"{prefix}_seconds" in result:
             print(
                 f"one more day, {how} ({result['next_day_rows']}): "
