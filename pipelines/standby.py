@@ -96,15 +96,10 @@ class Standby:
     retry_at: float = 0.0  # after one that stopped before any build came
 
     def stop(self, home: Path) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process is not None:  # it took no command: nobody else removes its socket
-            self.socket(home).unlink(missing_ok=True)
+        from pipelines.lib.warm_dbt import stop_waiting
+
+        if self.process is not None:
+            stop_waiting(self.process, self.socket(home))
         self.process = None
 
     def keep(self, home: Path) -> None:

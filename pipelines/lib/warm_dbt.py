@@ -111,11 +111,7 @@ def after_ingest(home: Path, inbox: Path, log_path: Path) -> None:
     """An ingest step is done: start the process if this build waits to and little is left.
     Runs started elsewhere (the Dagster UI, the daemon) never wait: their dbt step starts
     its own process."""
-    if (
-        home.resolve() in _start_after_ingest
-        and inbox_bytes(inbox) < SMALL_INBOX_BYTES
-        and not on_standby(home)
-    ):
+    if home.resolve() in _start_after_ingest and inbox_bytes(inbox) < SMALL_INBOX_BYTES:
         start(home, log_path, _start_after_ingest.pop(home.resolve()))
 
 
@@ -181,6 +177,12 @@ def stop(home: Path) -> None:
     if entry is None:
         return
     process, path = entry
+    stop_waiting(process, path)
+
+
+def stop_waiting(process: subprocess.Popen, path: Path) -> None:
+    """Stop a process started waiting on `path` (politely, then for good) and remove the
+    socket's name, which it leaves behind when it took no command."""
     if process.poll() is None:
         process.terminate()
         try:
