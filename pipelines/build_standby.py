@@ -4,7 +4,7 @@
 (with the dbt manifest) and statsforecast for the forecasts: about 3 s of CPU before the
 run begins, on two cores that GX's worker, dbt's process and then ingest want too. While
 `make run` serves the home, its keeper (standby.py) also keeps one process that has
-imported all of that; `make pipeline` hands it the command (arguments, environment,
+imported all of that and opened the home's Dagster instance; `make pipeline` hands it the command (arguments, environment,
 working folder and standard streams, as warm_dbt.py hands dbt's) and exits with its exit
 code. Each process builds once and exits; the keeper starts the next after the build.
 
@@ -14,6 +14,7 @@ refuses the command, which then builds in its own process as it would without it
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from pipelines.lib import warm_dbt
 from pipelines.lib.code_files import code_changed_at
-from pipelines.lib.settings import REPO_ROOT, Settings
+from pipelines.lib.settings import REPO_ROOT, Settings, SettingsError
 
 STALE = b"S"  # the answer of a process whose code is not the repository's any more
 _serving = False  # this process is the standby, building: it hands nothing over
@@ -71,6 +72,8 @@ def serve(listening: int, path: Path) -> None:
     from pipelines.definitions import defs
 
     defs()  # the modules under pipelines/defs, dagster-dbt and the manifest
+    with contextlib.suppress(SettingsError):
+        cli.open_ahead(Settings.from_env())
     gc.freeze()
     conn = warm_dbt.accept_one(listener, path, parent)
     if conn is None:

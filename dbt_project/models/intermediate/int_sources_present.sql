@@ -44,24 +44,27 @@ targets as (
 
 ),
 
+order_campaigns as (
+
+    select * from order_lines
+    where utm_campaign is not null and utm_campaign != ''
+
+),
+
 final as (
 
     select
-        (select count(*) from order_lines) > 0 as has_orders,
-        (select count(*) from traffic) > 0 as has_traffic,
-        (select count(*) from ad_spend) > 0 as has_ads,
-        (select count(*) from shipments) > 0 as has_logistics,
-        (select count(*) from inventory_snapshots) > 0 as has_inventory,
-        (select count(*) from products) > 0 as has_products,
-        (select count(*) from targets) > 0 as has_targets,
+        {{ has_rows('order_lines') }} as has_orders,
+        {{ has_rows('traffic') }} as has_traffic,
+        {{ has_rows('ad_spend') }} as has_ads,
+        {{ has_rows('shipments') }} as has_logistics,
+        {{ has_rows('inventory_snapshots') }} as has_inventory,
+        {{ has_rows('products') }} as has_products,
+        {{ has_rows('targets') }} as has_targets,
         -- attribution needs orders that name their campaign (utm_campaign): most exports
         -- (marketplaces', Shopify's order export) have no such column, and their
-        -- campaigns' attributed revenue is then unknown, not 0 (implies has_orders;
-        -- exists: stops at the first)
-        exists(
-            select 1 from order_lines
-            where utm_campaign is not null and utm_campaign != ''
-        ) as has_order_campaigns
+        -- campaigns' attributed revenue is then unknown, not 0 (implies has_orders)
+        {{ has_rows('order_campaigns') }} as has_order_campaigns
 
 )
 
