@@ -9,7 +9,7 @@
 -- (pipelines/lib/publish.py), though recency and the quintiles move with every new day.
 with
 
-customers as (
+customers as {{ not_materialized() }} (
 
     select * from {{ ref('int_customer_totals') }}
 

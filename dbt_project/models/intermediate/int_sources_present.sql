@@ -46,7 +46,8 @@ targets as (
 
 order_campaigns as (
 
-    select * from order_lines
+    -- not from order_lines: DuckDB would materialise a CTE read twice, every row of it
+    select * from {{ ref('stg_shop__order_lines') }}
     where utm_campaign is not null and utm_campaign != ''
 
 ),

@@ -2,7 +2,7 @@
 -- row for every month from its first to the last month with orders, active or not.
 with
 
-customer_months as (
+customer_months as {{ not_materialized() }} (
 
     select * from {{ ref('int_customer_months') }}
 

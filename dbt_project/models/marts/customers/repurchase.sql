@@ -2,7 +2,7 @@
 -- back within 90 days of the first order is decided per customer in int_customer_totals.
 with
 
-customers as (
+customers as {{ not_materialized() }} (
 
     select * from {{ ref('int_customer_totals') }}
 
