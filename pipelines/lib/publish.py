@@ -36,7 +36,7 @@ COPIED_SCHEMAS = ("marts", "audit")
 
 # the published tables that a build changes customer by customer: an incremental publish
 # removes the customers the build rewrote (intermediate.int_changed_customers) and copies
-# them again; every other table is copied whole
+# the rows it wrote for them (customer_build_id); every other table is copied whole
 PER_CUSTOMER_TABLES = ("int_customer_totals",)
 # where the models that the mart views read are, in the warehouse and in the published file
 VIEWS_READ_SCHEMA = "intermediate"
@@ -266,6 +266,16 @@ def _copy_tables(
                 con.execute(f"drop table pub.{VIEWS_READ_SCHEMA}.{table}")
     con.execute(f"create schema if not exists pub.{VIEWS_READ_SCHEMA}")
     changed = f"select platform, customer_id from {VIEWS_READ_SCHEMA}.int_changed_customers"
+    # the rows the build wrote for them carry its id (customer_build_id): appended last, so
+    # a constant finds them from the row groups' min/max (ten million order lines: 0.27 s
+    # for the customers' keys against all 4.4 million, a few ms)
+    rewritten = [
+        str(uuid.UUID(build_id))  # a dbt invocation id; checked before it becomes SQL text
+        for (build_id,) in con.execute(
+            f"select distinct build_id from {VIEWS_READ_SCHEMA}.int_changed_customers"
+        ).fetchall()
+    ]
+    written_by = ", ".join(f"'{build_id}'" for build_id in rewritten) or "null"
     # which build wrote a row is the warehouse's bookkeeping, not content: a rebuild of the
     # same rows leaves the published file as it was
     content = "columns(c -> c not like '%build_id')"
@@ -275,7 +285,7 @@ def _copy_tables(
             con.execute(f"delete from pub.{name} where (platform, customer_id) in ({changed})")
             con.execute(
                 f"insert into pub.{name} select {content} from {name} "
-                f"where (platform, customer_id) in ({changed})"
+                f"where customer_build_id in ({written_by})"
             )
         else:
             con.execute(f"create table pub.{name} as select {content} from {name}")

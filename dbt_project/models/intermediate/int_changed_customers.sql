@@ -17,7 +17,7 @@ orders as (
 
 ),
 
-final as (
+changed as (
 
     select
         platform,
@@ -29,6 +29,18 @@ final as (
         previous_customer_id as customer_id
     from orders
     where previous_customer_id is not null
+
+),
+
+final as (
+
+    select
+        platform,
+        customer_id,
+        -- the customer_build_id of the rows the per-customer models rewrote for them: the
+        -- publish finds those rows by it (pipelines/lib/publish.py)
+        '{{ invocation_id }}' as build_id
+    from changed
 
 )
 
