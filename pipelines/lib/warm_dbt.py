@@ -28,6 +28,7 @@ at the top.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -131,13 +132,16 @@ def start_standby(home: Path, log_path: Path, ahead: dict | None) -> subprocess.
     """Start a dbt process that waits for the next build of this home, whenever it comes
     (standby.py keeps one while `make run` serves the home). It stops when its parent
     does."""
-    return _spawn(socket_path(home, standby=True), log_path, ahead)
+    return _spawn(socket_path(home, standby=True), log_path, ahead, compile_macros=True)
 
 
-def _spawn(path: Path, log_path: Path, ahead: dict | None) -> subprocess.Popen:
+def _spawn(
+    path: Path, log_path: Path, ahead: dict | None, compile_macros: bool = False
+) -> subprocess.Popen:
     return spawn_listening(
         path, log_path,
-        lambda fd: [*DBT_COMMAND, "--serve", str(fd), str(path), json.dumps(ahead)],
+        lambda fd: [*DBT_COMMAND, "--serve", str(fd), str(path), json.dumps(ahead),
+                    *(["--compile-macros"] if compile_macros else [])],
     )  # fmt: skip
 
 
@@ -196,9 +200,12 @@ def stop_waiting(process: subprocess.Popen, path: Path) -> None:
 # ---- the waiting process ----------------------------------------------------------
 
 
-def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
-    """Import dbt and load the manifest `ahead` asks for (a command that comes meanwhile
-    waits in the socket's backlog), then run one command and exit."""
+def serve(
+    listening: int, path: Path, ahead: dict | None = None, compile_macros: bool = False
+) -> None:
+    """Import dbt and load the manifest `ahead` asks for, with `compile_macros` its macros
+    compiled too (a command that comes meanwhile waits in the socket's backlog), then run
+    one command and exit."""
     import gc
 
     # a build run in the background starts with SIGINT ignored, and Dagster gives SIGTERM
@@ -217,6 +224,7 @@ def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
         ahead["project_changed_at"] = project_changed_at(Path(ahead["cwd"]))
     manifest = _parse(ahead) if ahead else None
     if manifest is not None:
+        compiled = _compile_macros(manifest) if compile_macros else 0
         gc.collect()  # what the parse left behind is not frozen with the manifest
     gc.freeze()
     gc.enable()
@@ -229,6 +237,8 @@ def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
     finished = accept(conn)
     try:
         if manifest is not None and _loaded_for(manifest, ahead, request):
+            if compiled:
+                print(f"dbt's macros compiled ahead ({compiled})", file=sys.stderr)
             code = _run_with(manifest, request["args"])
         else:
             code = cli()
@@ -240,6 +250,22 @@ def serve(listening: int, path: Path, ahead: dict | None = None) -> None:
         traceback.print_exc()
         code = 1
     answer(conn, finished, code)
+
+
+def _compile_macros(manifest) -> int:
+    """Compile the Jinja of every macro of the manifest now. dbt compiles a macro when a
+    model first calls it, once per process: the first models of a build waited for the
+    materialisations' macros (ten million order lines: the first three 0.35-0.54 s each,
+    0.11-0.18 s with the macros compiled). All of them, 1.2 s of CPU: worth it only in a
+    process with time to spare (on standby); one started for a build compiles what it uses."""
+    from dbt_common.clients.jinja import template_cache
+
+    compiled = 0
+    for macro in manifest.macros.values():
+        with contextlib.suppress(Exception):  # as when a model calls it: its error then
+            template_cache.get_node_template(macro)
+            compiled += 1
+    return compiled
 
 
 def _parse(ahead: dict):
@@ -422,6 +448,9 @@ def command(args: list[str]) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:
-        serve(int(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4]))
+        serve(
+            int(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4]),
+            compile_macros=sys.argv[5:6] == ["--compile-macros"],
+        )  # fmt: skip
     else:
         sys.exit(command(sys.argv[1:]))

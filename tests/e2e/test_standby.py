@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -103,6 +104,7 @@ def test_the_next_build_runs_in_the_processes_on_standby(tmp_path) -> None:
         assert f"Executing steps in process (pid: {first[0]})" in log  # the standby's
         assert "dbt runs in the process `make run` keeps on standby for this home" in log
         assert "dbt's manifest loaded ahead used" in log
+        assert re.search(r"dbt's macros compiled ahead \(\d{3,}\)", log)  # dbt's and ours
         assert "dbt build: incremental (new rows of orders since the last build)" in log
         # each served this build (GX's worker validated its rows) and stopped
         assert all(gone(pid) for pid in first)
