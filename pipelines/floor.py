@@ -120,7 +120,14 @@ def by_header(files: list[Path]) -> dict[tuple[str, ...], list[Path]]:
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection, exports: Path, timezone: str) -> None:
     """raw.<source> for every source, read once from its files and typed in SQL."""
-    scratch = Path(tempfile.mkdtemp(prefix="shopkpi-floor-"))
+    # the UTF-8 copies of files in other encodings, read while the tables are made
+    with tempfile.TemporaryDirectory(prefix="shopkpi-floor-") as scratch:
+        _create_raw_tables(con, exports, timezone, Path(scratch))
+
+
+def _create_raw_tables(
+    con: duckdb.DuckDBPyConnection, exports: Path, timezone: str, scratch: Path
+) -> None:
     for name, spec in SPECS.items():
         files = sorted(p for p in (exports / name).rglob("*") if p.is_file())
         csvs = utf8_files([p for p in files if p.suffix in (".csv", ".txt", ".tsv")], scratch)
