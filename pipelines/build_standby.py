@@ -4,9 +4,10 @@
 (with the dbt manifest) and statsforecast for the forecasts: about 3 s of CPU before the
 run begins, on two cores that GX's worker, dbt's process and then ingest want too. While
 `make run` serves the home, its keeper (standby.py) also keeps one process that has
-imported all of that and opened the home's Dagster instance; `make pipeline` hands it the command (arguments, environment,
-working folder and standard streams, as warm_dbt.py hands dbt's) and exits with its exit
-code. Each process builds once and exits; the keeper starts the next after the build.
+imported all of that, opened the home's Dagster instance and resolved the job; `make
+pipeline` hands it the command (arguments, environment, working folder and standard
+streams, as warm_dbt.py hands dbt's) and exits with its exit code. Each process builds
+once and exits; the keeper starts the next after the build.
 
 One that imported other code than the repository holds now (an edit since it started)
 refuses the command, which then builds in its own process as it would without it.
