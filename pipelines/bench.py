@@ -58,6 +58,11 @@ def run_measured(
 ) -> tuple[float, int, int, dict]:
     """(wall seconds, peak RSS summed over the process tree, exit code, what the tree held
     at its peak and when). `also`: a process whose tree counts too (the dbt standby's)."""
+    # the bench's own writes (generated exports, a home copied for the twin, the build
+    # before) wait in the page cache to be written back; the first fsync of a timed build
+    # would pay for them (2.2 GB of a copied ten-million-line warehouse: 2.5 s here),
+    # which a shop's build a day after the last one does not
+    os.sync()
     peak, at_peak = 0, {}
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)

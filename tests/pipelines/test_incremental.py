@@ -152,6 +152,8 @@ def tables(warehouse: Path) -> dict[str, pl.DataFrame]:
 INCREMENTAL_COPY = Path("after_incremental_build") / "warehouse.duckdb"
 # the dashboards' file after the incremental build's publish
 INCREMENTAL_PUBLISH = Path("after_incremental_build") / "shopkpi.duckdb"
+# and the file a whole publish of the same warehouse writes
+INCREMENTAL_PUBLISHED_WHOLE = Path("after_incremental_build") / "whole.duckdb"
 
 
 def build_stepwise_then_check(root: Path) -> Settings:
@@ -177,6 +179,9 @@ def build_stepwise_then_check(root: Path) -> Settings:
     (settings.home / INCREMENTAL_COPY).parent.mkdir()
     shutil.copy(settings.warehouse, settings.home / INCREMENTAL_COPY)
     shutil.move(settings.published, settings.home / INCREMENTAL_PUBLISH)
+    # the same warehouse published whole, to compare the fingerprints
+    assert publish(settings, load_manifest(), "whole")[::2] == ("updated", WHOLE)
+    shutil.move(settings.published, settings.home / INCREMENTAL_PUBLISHED_WHOLE)
     assert build(settings, target, full=True, check=True)["plan"].full
     assert publish(settings, load_manifest(), "full")[::2] == ("updated", WHOLE)
     return settings
@@ -200,6 +205,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "incremental": published(settings.home / INCREMENTAL_PUBLISH),
             "full": published(settings.published),
         },
+        "settings": settings,
     }
 
 
@@ -248,6 +254,22 @@ def test_the_published_file_updated_by_customer_equals_one_written_whole(shop) -
             )
         except AssertionError as err:
             raise AssertionError(f"{relation}: {err}") from None
+
+
+def test_the_updated_file_carries_the_fingerprint_of_a_whole_publish(shop) -> None:
+    """The update carried int_customer_totals' part of the fingerprint forward (minus the
+    rows it deleted, plus those it inserted): the same as hashing the whole table, so the
+    next publish that changes nothing finds the file equal."""
+    home = shop["settings"].home
+    written = {}
+    for how, path in (("updated", INCREMENTAL_PUBLISH), ("whole", INCREMENTAL_PUBLISHED_WHOLE)):
+        with duckdb.connect(str(home / path), read_only=True) as con:
+            written[how] = (
+                con.execute("select fingerprint from meta.build").fetchone()[0],
+                con.execute("select * from meta.table_digests order by all").fetchall(),
+            )
+    assert ("intermediate", "int_customer_totals") in {row[:2] for row in written["whole"][1]}
+    assert written["updated"] == written["whole"]
 
 
 def test_the_changes_reached_the_marts(shop) -> None:
