@@ -150,7 +150,9 @@ def column_docs(manifest: dict) -> pl.DataFrame:
             )  # fmt: skip
     schema = {"table_name": pl.String, "column_name": pl.String, "position": pl.Int32,
               "description": pl.String, **dict.fromkeys(COLUMN_META, pl.String)}  # fmt: skip
-    return pl.DataFrame(rows, schema=schema)
+    # in a fixed order: a fresh parse and a partial one list dbt's nodes in other orders,
+    # and the docs are part of the fingerprint (a publish would find "changed" for nothing)
+    return pl.DataFrame(rows, schema=schema).sort("table_name", "position")
 
 
 # per table of a published file: (rows, sum of row hashes), kept in meta.table_digests
