@@ -159,6 +159,14 @@ def column_docs(manifest: dict) -> pl.DataFrame:
 Digests = dict[tuple[str, str], tuple[int, int]]
 
 
+def _digest(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, int]:
+    """(rows, sum of row hashes) of a table or a query in parentheses: one rule for a whole
+    table and for the rows an update adds, so that carried sums stay those of the table."""
+    return con.execute(
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {relation} t"
+    ).fetchone()
+
+
 def content_fingerprint(
     con: duckdb.DuckDBPyConnection,
     catalog: str,
@@ -191,10 +199,7 @@ def content_fingerprint(
         if known and (schema, table) in known:
             rows, total = known[(schema, table)]
         else:
-            rows, total = con.execute(
-                "select count(*), coalesce(sum(hash(t)::hugeint), 0) "
-                f"from {catalog}.{schema}.{table} t"
-            ).fetchone()
+            rows, total = _digest(con, f"{catalog}.{schema}.{table}")
         digests[(schema, table)] = (rows, total)
         digest.update(f"{schema}.{table}:{rows}:{total}".encode())
     for (sql,) in con.execute(
@@ -332,9 +337,7 @@ def _copy_tables(
             con.execute("commit")
             arriving = f"select {content} from {name} where customer_build_id in ({written_by})"
             con.execute(f"insert into pub.{name} {arriving}")
-            inserted = con.execute(
-                f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from ({arriving}) t"
-            ).fetchone()
+            inserted = _digest(con, f"({arriving})")
             if (VIEWS_READ_SCHEMA, table) in digests_before:
                 rows, total = digests_before[(VIEWS_READ_SCHEMA, table)]
                 carried[(VIEWS_READ_SCHEMA, table)] = (
