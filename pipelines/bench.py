@@ -109,6 +109,18 @@ def step_seconds(build_log: Path) -> dict[str, float]:
     return steps
 
 
+def forecast_seconds(build_log: Path) -> float:
+    """What the forecasts added to the build: their step, less the publish's first part
+    that ran in it beside the model fits (pipelines/defs/publish.py). That part, slowed by
+    the fits beside it, takes longer than it would alone: the build without forecasts is
+    counted no shorter than it would be."""
+    step = step_seconds(build_log).get("forecasts", 0.0)
+    text = build_log.read_text(encoding="utf-8", errors="replace") if build_log.exists() else ""
+    last_step = text[text.rfind('Started execution of step "forecasts"') :]
+    began = re.search(r"the publish began beside the forecasts: ([\d.]+) s", last_step)
+    return round(max(step - (float(began.group(1)) if began else 0.0), 0.0), 2)
+
+
 def measure_floor(home: Path, timezone: str) -> dict[str, float | int]:
     """The floor over the files the build just loaded (now in archive/), dbt's SQL as the
     build compiled it."""
@@ -291,7 +303,7 @@ def measure_next_day(
     """The build of the day waiting in the inbox, timed (keys start with `prefix`)."""
     wall, peak, code, _ = run_measured([sys.executable, "-m", "pipelines.cli", "build"], env, also)
     steps = step_seconds(home / "logs" / "build.log")  # the last run's
-    without_forecasts = wall - steps.get("forecasts", 0.0)
+    without_forecasts = wall - forecast_seconds(home / "logs" / "build.log")
     return {
         f"{prefix}_seconds": round(wall, 1),
         f"{prefix}_without_forecasts_seconds": round(without_forecasts, 1),
@@ -331,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "SHOPKPI_HOME": str(home), "DAGSTER_HOME": str(home / "dagster_home")}
     wall, peak, code, at_peak = run_measured([sys.executable, "-m", "pipelines.cli", "build"], env)
     steps = step_seconds(home / "logs" / "build.log")
-    forecast_step = steps.get("forecasts", 0.0)
+    forecast_step = forecast_seconds(home / "logs" / "build.log")
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "order_lines": args.orders,

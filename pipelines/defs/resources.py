@@ -13,6 +13,7 @@ from pydantic import PrivateAttr
 
 from pipelines.lib import quality_worker, warm_dbt
 from pipelines.lib.dbt_manifest import dbt_project
+from pipelines.lib.publish import abandon_begun
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse import let_go
 
@@ -56,6 +57,7 @@ class ShopSettings(dg.ConfigurableResource):
             finally:  # a run that stopped at a check leaves its validation worker behind
                 quality_worker.stop(self._settings.home)
                 warm_dbt.stop(self._settings.home)  # and the dbt process it did not use
+                abandon_begun()  # and a publish begun beside a step that failed
                 let_go(self._settings.warehouse)  # and the warehouse its steps kept open
 
     def get(self) -> Settings:

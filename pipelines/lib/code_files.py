@@ -10,6 +10,7 @@ from pipelines.lib.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 CODE = (
     (REPO_ROOT / "pipelines", "*.py"),
+    (REPO_ROOT / "pipelines", "*.yml"),  # the forecast marts' docs (defs/forecast/marts.yml)
     (DBT_PROJECT_DIR / "models", "*"),
     (DBT_PROJECT_DIR / "macros", "*"),
     (DBT_PROJECT_DIR / "tests", "*"),

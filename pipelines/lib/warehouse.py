@@ -181,6 +181,12 @@ def keep_open(path: Path) -> None:
         _kept[path] = duckdb.connect(str(path), config=config())
 
 
+def kept_cursor(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection of its own to the database `keep_open` keeps (close it when done), for
+    work that outlives a `with connect(...)` block or runs in another thread."""
+    return _kept[path].cursor()
+
+
 def let_go(path: Path) -> None:
     """Close what `keep_open` kept (DuckDB writes its checkpoint now): dbt's own process
     is about to write the file, and DuckDB lets one process write it at a time."""

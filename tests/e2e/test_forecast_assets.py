@@ -151,3 +151,63 @@ def test_the_bench_times_a_backtest_and_a_refit_of_every_series(demo_build: Sett
     # the refit forecasts every series the build forecasts, with the backtest's choices
     assert timed["forecast_refit_series"] == forecast_series > 0
     assert 0 < timed["forecast_refit_seconds"] < timed["forecast_seconds"]
+
+
+def _copy_of(demo_build: Settings, home) -> tuple[Settings, dict]:
+    settings = use_home(home)
+    shutil.copy(demo_build.warehouse, settings.warehouse)
+    settings.published.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(demo_build.published, settings.published)
+    return settings, {"shop": ShopSettings(home=str(settings.home), values=settings.as_values())}
+
+
+def test_the_publish_begun_beside_the_forecasts_holds_the_new_forecasts(
+    demo_build: Settings, tmp_path
+) -> None:
+    from pipelines.defs.publish import MANIFEST, published_marts
+    from pipelines.lib.publish import publish
+
+    settings, resources = _copy_of(demo_build, tmp_path / "copy")
+    run = dg.materialize(
+        [forecasts, published_marts],
+        resources=resources,
+        run_config={"ops": {"forecasts": {"config": {"full_backtest": True}}}},
+    )
+    assert run.success
+    metadata = next(e.metadata for e in run.asset_materializations_for_node("forecasts")
+                    if "backtest_ran" in e.metadata)  # fmt: skip
+    assert metadata["publish_began_beside_seconds"].value > 0
+    made = "select max(backtested_at) from marts.forecast_accuracy"
+    with duckdb.connect(str(settings.published), read_only=True) as con:
+        assert con.execute(made).fetchone() == table(settings, made).row(0)
+    # the tables the forecasts wrote after the publish began are in it as a whole publish
+    # of the same warehouse writes them: nothing changed for it
+    assert publish(settings, MANIFEST, "again")[0] == "unchanged"
+    assert not list(settings.published.parent.glob(".*.tmp*"))
+
+
+def test_a_failure_beside_the_publish_leaves_the_published_file_as_it_was(
+    demo_build: Settings, tmp_path, monkeypatch
+) -> None:
+    from pipelines.defs.publish import published_marts
+    from pipelines.lib import forecast
+
+    settings, resources = _copy_of(demo_build, tmp_path / "copy")
+    before = settings.published.read_bytes()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("a model failed")
+
+    monkeypatch.setattr(forecast, "run", failing)
+    run = dg.materialize(
+        [forecasts, published_marts],
+        resources=resources,
+        run_config={"ops": {"forecasts": {"config": {"full_backtest": True}}}},
+        raise_on_error=False,
+    )
+    assert not run.success
+    assert settings.published.read_bytes() == before
+    assert sorted(p.name for p in settings.published.parent.iterdir()) == ["shopkpi.duckdb"]
+    # the warehouse was let go: another process's connection may write it
+    with duckdb.connect(str(settings.warehouse)) as con:
+        assert con.execute("select count(*) from marts.fct_daily_kpis").fetchone()[0] > 0

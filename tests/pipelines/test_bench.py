@@ -1,6 +1,6 @@
 """`make bench` reads each step's time from the build log as Dagster writes it."""
 
-from pipelines.bench import duration_seconds, step_seconds
+from pipelines.bench import duration_seconds, forecast_seconds, step_seconds
 
 
 def test_dagster_durations_in_every_unit() -> None:
@@ -18,6 +18,19 @@ def test_steps_of_the_build_log(tmp_path) -> None:
         encoding="utf-8",
     )
     assert step_seconds(log) == {"raw__orders": 113.0, "forecasts": 0.81}
+    assert forecast_seconds(log) == 0.81
+
+
+def test_the_forecasts_without_the_publish_begun_beside_them(tmp_path) -> None:
+    log = tmp_path / "build.log"
+    log.write_text(
+        "x - forecasts - the publish began beside the forecasts: 9.99 s\n"  # a run before
+        'x - forecasts - STEP_START - Started execution of step "forecasts".\n'
+        "x - forecasts - the publish began beside the forecasts: 0.64 s\n"
+        'x - forecasts - STEP_SUCCESS - Finished execution of step "forecasts" in 1.5s.\n',
+        encoding="utf-8",
+    )
+    assert forecast_seconds(log) == 0.86
 
 
 def test_the_next_days_shipments_ship_orders_that_wait_for_one(tmp_path) -> None:

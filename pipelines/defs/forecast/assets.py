@@ -15,15 +15,21 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import polars as pl
 
+from pipelines.defs.publish import publish_beside
 from pipelines.defs.resources import ShopSettings
 from pipelines.lib import forecast
 from pipelines.lib.publish import forecast_docs
-from pipelines.lib.warehouse import connect
+from pipelines.lib.warehouse import connect, keep_open
 
 DOCS = {model["name"]: model for model in forecast_docs()}
 BACKTEST_MAX_AGE = timedelta(days=7)
 ACCURACY, FORECAST, RISK = (dg.AssetKey(["marts", n]) for n in
                             ("forecast_accuracy", "sales_forecast", "inventory_risk"))  # fmt: skip
+# the warehouse tables the step writes: the publish begun beside it copies them last
+WRITTEN = (
+    ("marts", "forecast_accuracy"), ("marts", "sales_forecast"), ("marts", "inventory_risk"),
+    ("audit", "forecast_basis"), ("audit", "forecast_histories"), ("audit", "forecast_fits"),
+)  # fmt: skip
 
 
 def _columns(table: str) -> list[str]:
@@ -109,6 +115,8 @@ def forecasts(
     settings = shop.get()
     started = time.perf_counter()
     now = datetime.now(UTC).replace(tzinfo=None)
+    # one open database for the inputs, the publish begun beside the fits and the outputs
+    keep_open(settings.warehouse)
     with connect(settings.warehouse) as con:
         sales = con.execute("select * from intermediate.int_daily_sku_sales").pl()
         on_hand = con.execute(
@@ -130,78 +138,91 @@ def forecasts(
         )  # fmt: skip
         last_fit = _last_fit(con)
         basis_changed = _basis(con) != (settings.timezone, settings.reporting_currency)
-    # the connection is closed while models fit: nothing holds the file for long
-    series = forecast.build_series(sales)
-    stale = previous.is_empty() or now - previous["backtested_at"].max() > BACKTEST_MAX_AGE
-    # another timezone or currency changes every series: the last choice is not theirs
-    backtest = config.full_backtest or stale or basis_changed
-    choices = None
-    digests = forecast.history_digests(series).with_columns(
-        pl.lit(settings.forecast_days).alias("horizon_days")
-    )
-    unchanged: set[str] = set()
-    if not backtest:
-        choices = dict(previous.filter(pl.col("is_selected")).select("series", "model").iter_rows())
-        # a series whose history and horizon are as at its last fit keeps that forecast
-        if not previous_digests.is_empty() and not previous_future.is_empty():
-            same = digests.join(previous_digests, on=["series", "digest", "horizon_days"])
-            unchanged = set(same["series"]) & set(previous_future["series"])
-    result = forecast.run(
-        series.filter(~pl.col("series").is_in(list(unchanged))),
-        settings.forecast_days,
-        choices,
-        # a daily run forecasts with the last fit's coefficients where its model and
-        # regressors are the same (a backtest, choices None, fits every model again)
-        last_fit,
-    )
-    coefficients = result.coefficients if backtest else last_fit | result.coefficients
-    forecast_rows = result.forecast.with_columns(pl.lit(now).alias("forecast_made_at"))
-    if unchanged:
-        kept = previous_future.filter(pl.col("series").is_in(list(unchanged)))
-        forecast_rows = pl.concat([forecast_rows, kept], how="diagonal_relaxed")
+    # DuckDB copies every other table for the publish while Python fits the models; the
+    # publish step finishes it (without a publish in the run, the warehouse is let go)
+    with publish_beside(context, settings, WRITTEN) as publication:
+        series = forecast.build_series(sales)
+        stale = previous.is_empty() or now - previous["backtested_at"].max() > BACKTEST_MAX_AGE
+        # another timezone or currency changes every series: the last choice is not theirs
+        backtest = config.full_backtest or stale or basis_changed
+        choices = None
+        digests = forecast.history_digests(series).with_columns(
+            pl.lit(settings.forecast_days).alias("horizon_days")
+        )
+        unchanged: set[str] = set()
+        if not backtest:
+            choices = dict(
+                previous.filter(pl.col("is_selected")).select("series", "model").iter_rows()
+            )
+            # a series whose history and horizon are as at its last fit keeps that forecast
+            if not previous_digests.is_empty() and not previous_future.is_empty():
+                same = digests.join(previous_digests, on=["series", "digest", "horizon_days"])
+                unchanged = set(same["series"]) & set(previous_future["series"])
+        result = forecast.run(
+            series.filter(~pl.col("series").is_in(list(unchanged))),
+            settings.forecast_days,
+            choices,
+            # a daily run forecasts with the last fit's coefficients where its model and
+            # regressors are the same (a backtest, choices None, fits every model again)
+            last_fit,
+        )
+        coefficients = result.coefficients if backtest else last_fit | result.coefficients
+        forecast_rows = result.forecast.with_columns(pl.lit(now).alias("forecast_made_at"))
+        if unchanged:
+            kept = previous_future.filter(pl.col("series").is_in(list(unchanged)))
+            forecast_rows = pl.concat([forecast_rows, kept], how="diagonal_relaxed")
 
-    if backtest:
-        accuracy = result.accuracy.with_columns(
-            (pl.col("holdout_cutoff") + pl.duration(days=1)).alias("holdout_start"),
-            pl.lit(series["ds"].max(), dtype=pl.Date).alias("holdout_end"),
-            pl.lit(now).alias("backtested_at"),
+        if backtest:
+            accuracy = result.accuracy.with_columns(
+                (pl.col("holdout_cutoff") + pl.duration(days=1)).alias("holdout_start"),
+                pl.lit(series["ds"].max(), dtype=pl.Date).alias("holdout_end"),
+                pl.lit(now).alias("backtested_at"),
+            )
+        else:
+            accuracy = previous
+            # keep the last backtest's holdout forecasts beside today's future ones
+            forecast_rows = pl.concat(
+                [previous_holdout, forecast_rows.filter(pl.col("kind") == "future")],
+                how="diagonal_relaxed",
+            )
+        accuracy = accuracy.select(
+            [c for c in _columns("forecast_accuracy") if c in accuracy.columns]
         )
-    else:
-        accuracy = previous
-        # keep the last backtest's holdout forecasts beside today's future ones
-        forecast_rows = pl.concat(
-            [previous_holdout, forecast_rows.filter(pl.col("kind") == "future")],
-            how="diagonal_relaxed",
+        forecast_rows = with_actuals(forecast_rows.drop("actual", strict=False), series)
+        forecast_rows = forecast_rows.select(
+            [c for c in _columns("sales_forecast") if c in forecast_rows.columns]
         )
-    accuracy = accuracy.select([c for c in _columns("forecast_accuracy") if c in accuracy.columns])
-    forecast_rows = with_actuals(forecast_rows.drop("actual", strict=False), series)
-    forecast_rows = forecast_rows.select(
-        [c for c in _columns("sales_forecast") if c in forecast_rows.columns]
-    )
 
-    selected = accuracy.filter(pl.col("is_selected")) if not accuracy.is_empty() else accuracy
-    error_sd = dict(selected.select("series", "error_sd").fill_null(0).iter_rows()) if (
-        not selected.is_empty()) else {}  # fmt: skip
-    # SKUs too sparse for a model: the daily spread of a Poisson demand at their rate
-    sparse = forecast.group_series(series).sparse
-    error_sd |= forecast.recent_rate_sd(series, sparse)
-    units = forecast_rows.filter((pl.col("kind") == "future") & (pl.col("series_type") == "sku"))
-    risk = forecast.inventory_risk(
-        units, on_hand, error_sd, settings.lead_time_days, settings.service_level
-    )
-    with connect(settings.warehouse) as con:
-        con.execute(
-            "create or replace table audit.forecast_basis as select ? as timezone, "
-            "? as reporting_currency",
-            [settings.timezone, settings.reporting_currency],
+        selected = accuracy.filter(pl.col("is_selected")) if not accuracy.is_empty() else accuracy
+        error_sd = dict(selected.select("series", "error_sd").fill_null(0).iter_rows()) if (
+            not selected.is_empty()) else {}  # fmt: skip
+        # SKUs too sparse for a model: the daily spread of a Poisson demand at their rate
+        sparse = forecast.group_series(series).sparse
+        error_sd |= forecast.recent_rate_sd(series, sparse)
+        units = forecast_rows.filter(
+            (pl.col("kind") == "future") & (pl.col("series_type") == "sku")
         )
-        _write(con, "forecast_accuracy", accuracy)
-        _write(con, "sales_forecast", forecast_rows)
-        _write(con, "inventory_risk", risk)
-        con.register("digests", digests.to_arrow())
-        con.execute("create or replace table audit.forecast_histories as select * from digests")
-        con.unregister("digests")
-        _keep_fit(con, coefficients)
+        risk = forecast.inventory_risk(
+            units, on_hand, error_sd, settings.lead_time_days, settings.service_level
+        )
+        if publication is not None:
+            publication.wait()  # its copies done: the warehouse is the forecasts' to write
+            context.log.info(
+                f"the publish began beside the forecasts: {publication.begun_seconds:.2f} s"
+            )
+        with connect(settings.warehouse) as con:
+            con.execute(
+                "create or replace table audit.forecast_basis as select ? as timezone, "
+                "? as reporting_currency",
+                [settings.timezone, settings.reporting_currency],
+            )
+            _write(con, "forecast_accuracy", accuracy)
+            _write(con, "sales_forecast", forecast_rows)
+            _write(con, "inventory_risk", risk)
+            con.register("digests", digests.to_arrow())
+            con.execute("create or replace table audit.forecast_histories as select * from digests")
+            con.unregister("digests")
+            _keep_fit(con, coefficients)
     seconds = time.perf_counter() - started
 
     summary = _accuracy_summary(selected)
@@ -223,6 +244,9 @@ def forecasts(
                       for name in result.coefficients
                   ) if not backtest else 0,
                   "series_by_recent_rate": len(sparse),
+                  # copying the other tables for the run's publish meanwhile (0: no publish)
+                  "publish_began_beside_seconds": round(publication.begun_seconds, 2)
+                  if publication else 0,
                   **summary},
     )  # fmt: skip
     yield dg.MaterializeResult(
