@@ -431,18 +431,18 @@ class Publication:
         def begin() -> None:
             try:
                 self.begin()
-            except BaseException as error:  # raised again by `wait`, in the step's thread
+            except BaseException as error:  # raised again by `finish`, in the publish step
                 self._failed = error
 
         self._thread = threading.Thread(target=begin, name="publish-begin", daemon=True)
         self._thread.start()
 
     def wait(self) -> None:
+        """Until `begin` is done (or failed: the step beside it goes on, the publish step
+        fails with the reason)."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        if self._failed is not None:
-            raise self._failed
 
     def finish(self) -> tuple[str, dict[str, int], str]:
         """Returns "updated" or "unchanged", rows per copied table and view, and how the
@@ -450,6 +450,8 @@ class Publication:
         self.wait()
         con, settings = self._con, self.settings
         try:
+            if self._failed is not None:
+                raise self._failed
             for schema, table in self.later:
                 self.counts[f"{schema}.{table}"] = _copy_table(con, schema, table)
             fingerprint, digests = content_fingerprint(
@@ -473,8 +475,7 @@ class Publication:
 
     def close(self) -> None:
         """Let go of the warehouse and remove the new file unless it was swapped in."""
-        with contextlib.suppress(BaseException):
-            self.wait()
+        self.wait()
         if self._con is not None:
             with contextlib.suppress(duckdb.Error):
                 self._con.execute("detach database if exists pub")

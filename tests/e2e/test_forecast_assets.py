@@ -211,3 +211,33 @@ def test_a_failure_beside_the_publish_leaves_the_published_file_as_it_was(
     # the warehouse was let go: another process's connection may write it
     with duckdb.connect(str(settings.warehouse)) as con:
         assert con.execute("select count(*) from marts.fct_daily_kpis").fetchone()[0] > 0
+
+
+def test_a_publish_that_fails_beside_the_forecasts_fails_alone(
+    demo_build: Settings, tmp_path, monkeypatch
+) -> None:
+    from pipelines.defs.publish import published_marts
+    from pipelines.lib import publish
+
+    settings, resources = _copy_of(demo_build, tmp_path / "copy")
+    before = settings.published.read_bytes()
+    made = "select max(forecast_made_at) from marts.sales_forecast"
+    made_before = table(settings, made).row(0)
+
+    def failing(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(publish, "_copy_tables", failing)
+    run = dg.materialize(
+        [forecasts, published_marts],
+        resources=resources,
+        run_config={"ops": {"forecasts": {"config": {"full_backtest": True}}}},
+        raise_on_error=False,
+    )
+    assert not run.success
+    # the forecasts are made and kept; only the publish failed, and left the file as it was
+    assert run.is_node_success("forecasts")
+    assert not run.is_node_success("published__marts")
+    assert table(settings, made).row(0) > made_before
+    assert settings.published.read_bytes() == before
+    assert sorted(p.name for p in settings.published.parent.iterdir()) == ["shopkpi.duckdb"]
