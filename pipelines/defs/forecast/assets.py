@@ -117,30 +117,31 @@ def forecasts(
     now = datetime.now(UTC).replace(tzinfo=None)
     # one open database for the inputs, the publish begun beside the fits and the outputs
     keep_open(settings.warehouse)
-    with connect(settings.warehouse) as con:
-        sales = con.execute("select * from intermediate.int_daily_sku_sales").pl()
-        on_hand = con.execute(
-            "select snapshot_date, sku, on_hand_qty from intermediate.int_inventory_daily "
-            "where snapshot_date = (select max(snapshot_date) from intermediate.int_inventory_daily)"
-        ).pl()
-        previous = (
-            con.execute("select * from marts.forecast_accuracy").pl()
-            if _table_exists(con, "marts", "forecast_accuracy") else pl.DataFrame()
-        )  # fmt: skip
-        previous_holdout, previous_future = (
-            con.execute(f"select * from marts.sales_forecast where kind = '{kind}'").pl()
-            if _table_exists(con, "marts", "sales_forecast") else pl.DataFrame()
-            for kind in ("holdout", "future")
-        )  # fmt: skip
-        previous_digests = (
-            con.execute("select * from audit.forecast_histories").pl()
-            if _table_exists(con, "audit", "forecast_histories") else pl.DataFrame()
-        )  # fmt: skip
-        last_fit = _last_fit(con)
-        basis_changed = _basis(con) != (settings.timezone, settings.reporting_currency)
-    # DuckDB copies every other table for the publish while Python fits the models; the
-    # publish step finishes it (without a publish in the run, the warehouse is let go)
+    # DuckDB copies every other table for the publish while this step reads its inputs
+    # and Python fits the models; the publish step finishes it (without a publish in
+    # the run, the warehouse is let go)
     with publish_beside(context, settings, WRITTEN) as publication:
+        with connect(settings.warehouse) as con:
+            sales = con.execute("select * from intermediate.int_daily_sku_sales").pl()
+            on_hand = con.execute(
+                "select snapshot_date, sku, on_hand_qty from intermediate.int_inventory_daily "
+                "where snapshot_date = (select max(snapshot_date) from intermediate.int_inventory_daily)"
+            ).pl()
+            previous = (
+                con.execute("select * from marts.forecast_accuracy").pl()
+                if _table_exists(con, "marts", "forecast_accuracy") else pl.DataFrame()
+            )  # fmt: skip
+            previous_holdout, previous_future = (
+                con.execute(f"select * from marts.sales_forecast where kind = '{kind}'").pl()
+                if _table_exists(con, "marts", "sales_forecast") else pl.DataFrame()
+                for kind in ("holdout", "future")
+            )  # fmt: skip
+            previous_digests = (
+                con.execute("select * from audit.forecast_histories").pl()
+                if _table_exists(con, "audit", "forecast_histories") else pl.DataFrame()
+            )  # fmt: skip
+            last_fit = _last_fit(con)
+            basis_changed = _basis(con) != (settings.timezone, settings.reporting_currency)
         series = forecast.build_series(sales)
         stale = previous.is_empty() or now - previous["backtested_at"].max() > BACKTEST_MAX_AGE
         # another timezone or currency changes every series: the last choice is not theirs
