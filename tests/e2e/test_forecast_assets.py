@@ -161,18 +161,26 @@ def _copy_of(demo_build: Settings, home) -> tuple[Settings, dict]:
     return settings, {"shop": ShopSettings(home=str(settings.home), values=settings.as_values())}
 
 
-def test_the_publish_begun_beside_the_forecasts_holds_the_new_forecasts(
-    demo_build: Settings, tmp_path
-) -> None:
-    from pipelines.defs.publish import MANIFEST, published_marts
-    from pipelines.lib.publish import publish
+def _backtest_and_publish(resources: dict) -> dg.ExecuteInProcessResult:
+    """The forecasts (a full backtest: every forecast made again) and the publish, in one run."""
+    from pipelines.defs.publish import published_marts
 
-    settings, resources = _copy_of(demo_build, tmp_path / "copy")
-    run = dg.materialize(
+    return dg.materialize(
         [forecasts, published_marts],
         resources=resources,
         run_config={"ops": {"forecasts": {"config": {"full_backtest": True}}}},
+        raise_on_error=False,
     )
+
+
+def test_the_publish_begun_beside_the_forecasts_holds_the_new_forecasts(
+    demo_build: Settings, tmp_path
+) -> None:
+    from pipelines.defs.publish import MANIFEST
+    from pipelines.lib.publish import publish
+
+    settings, resources = _copy_of(demo_build, tmp_path / "copy")
+    run = _backtest_and_publish(resources)
     assert run.success
     metadata = next(e.metadata for e in run.asset_materializations_for_node("forecasts")
                     if "backtest_ran" in e.metadata)  # fmt: skip
@@ -189,7 +197,6 @@ def test_the_publish_begun_beside_the_forecasts_holds_the_new_forecasts(
 def test_a_failure_beside_the_publish_leaves_the_published_file_as_it_was(
     demo_build: Settings, tmp_path, monkeypatch
 ) -> None:
-    from pipelines.defs.publish import published_marts
     from pipelines.lib import forecast
 
     settings, resources = _copy_of(demo_build, tmp_path / "copy")
@@ -199,12 +206,7 @@ def test_a_failure_beside_the_publish_leaves_the_published_file_as_it_was(
         raise RuntimeError("a model failed")
 
     monkeypatch.setattr(forecast, "run", failing)
-    run = dg.materialize(
-        [forecasts, published_marts],
-        resources=resources,
-        run_config={"ops": {"forecasts": {"config": {"full_backtest": True}}}},
-        raise_on_error=False,
-    )
+    run = _backtest_and_publish(resources)
     assert not run.success
     assert settings.published.read_bytes() == before
     assert sorted(p.name for p in settings.published.parent.iterdir()) == ["shopkpi.duckdb"]
@@ -216,7 +218,6 @@ def test_a_failure_beside_the_publish_leaves_the_published_file_as_it_was(
 def test_a_publish_that_fails_beside_the_forecasts_fails_alone(
     demo_build: Settings, tmp_path, monkeypatch
 ) -> None:
-    from pipelines.defs.publish import published_marts
     from pipelines.lib import publish
 
     settings, resources = _copy_of(demo_build, tmp_path / "copy")
@@ -228,12 +229,7 @@ def test_a_publish_that_fails_beside_the_forecasts_fails_alone(
         raise OSError("No space left on device")
 
     monkeypatch.setattr(publish, "_copy_tables", failing)
-    run = dg.materialize(
-        [forecasts, published_marts],
-        resources=resources,
-        run_config={"ops": {"forecasts": {"config": {"full_backtest": True}}}},
-        raise_on_error=False,
-    )
+    run = _backtest_and_publish(resources)
     assert not run.success
     # the forecasts are made and kept; only the publish failed, and left the file as it was
     assert run.is_node_success("forecasts")
