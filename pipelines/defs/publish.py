@@ -7,7 +7,7 @@ import dagster as dg
 
 from pipelines.defs.resources import ShopSettings
 from pipelines.lib.dbt_manifest import load_manifest, mart_models
-from pipelines.lib.publish import BEGUN, Publication
+from pipelines.lib.publish import BEGUN, Publication, publish
 from pipelines.lib.quality import build_docs_if_stale
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse import let_go
@@ -69,14 +69,10 @@ def publish_beside(
 def published_marts(context: dg.AssetExecutionContext, shop: ShopSettings) -> dg.MaterializeResult:
     settings = shop.get()
     publication = BEGUN.pop(context.run_id, None)
-    try:
-        if publication is None:  # no step of this run began it
-            publication = Publication(settings, MANIFEST, context.run_id)
-            publication.begin()
-        outcome, counts, written = publication.finish()
-    finally:
-        if publication is not None:
-            publication.close()
+    if publication is None:  # no step of this run began it: both parts here
+        outcome, counts, written = publish(settings, MANIFEST, context.run_id)
+    else:
+        outcome, counts, written = publication.finish()  # which closes it, come what may
     build_docs_if_stale(settings.home)  # when the checks ran in this process, not the worker
     return dg.MaterializeResult(
         metadata={
