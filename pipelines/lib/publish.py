@@ -444,6 +444,11 @@ class Publication:
             self._thread.join()
             self._thread = None
 
+    @property
+    def failed(self) -> bool:
+        """Whether `begin` failed (its reason is raised by `finish`)."""
+        return self._failed is not None
+
     def finish(self) -> tuple[str, dict[str, int], str]:
         """Returns "updated" or "unchanged", rows per copied table and view, and how the
         file was written (WHOLE or CHANGED_CUSTOMERS)."""

@@ -161,13 +161,16 @@ def _copy_of(demo_build: Settings, home) -> tuple[Settings, dict]:
     return settings, {"shop": ShopSettings(home=str(settings.home), values=settings.as_values())}
 
 
-def _backtest_and_publish(resources: dict) -> dg.ExecuteInProcessResult:
+def _backtest_and_publish(
+    resources: dict, instance: dg.DagsterInstance | None = None
+) -> dg.ExecuteInProcessResult:
     """The forecasts (a full backtest: every forecast made again) and the publish, in one run."""
     from pipelines.defs.publish import published_marts
 
     return dg.materialize(
         [forecasts, published_marts],
         resources=resources,
+        instance=instance,
         run_config={"ops": {"forecasts": {"config": {"full_backtest": True}}}},
         raise_on_error=False,
     )
@@ -229,10 +232,14 @@ def test_a_publish_that_fails_beside_the_forecasts_fails_alone(
         raise OSError("No space left on device")
 
     monkeypatch.setattr(publish, "_copy_tables", failing)
-    run = _backtest_and_publish(resources)
+    instance = dg.DagsterInstance.ephemeral()
+    run = _backtest_and_publish(resources, instance)
     assert not run.success
     # the forecasts are made and kept; only the publish failed, and left the file as it was
     assert run.is_node_success("forecasts")
+    messages = [e.user_message for e in instance.all_logs(run.run_id) if e.step_key == "forecasts"]
+    assert any("could not begin beside the forecasts" in m for m in messages)
+    assert not any("the publish began beside" in m for m in messages)
     assert not run.is_node_success("published__marts")
     assert table(settings, made).row(0) > made_before
     assert settings.published.read_bytes() == before

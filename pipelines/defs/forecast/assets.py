@@ -208,9 +208,15 @@ def forecasts(
         )
         if publication is not None:
             publication.wait()  # its copies done: the warehouse is the forecasts' to write
-            context.log.info(
-                f"the publish began beside the forecasts: {publication.begun_seconds:.2f} s"
-            )
+            if publication.failed:
+                context.log.warning(
+                    "the publish could not begin beside the forecasts; the forecasts are "
+                    "written and the publish step says why"
+                )
+            else:
+                context.log.info(
+                    f"the publish began beside the forecasts: {publication.begun_seconds:.2f} s"
+                )
         with connect(settings.warehouse) as con:
             con.execute(
                 "create or replace table audit.forecast_basis as select ? as timezone, "
