@@ -7,7 +7,9 @@ source, check or setting it is about.
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -136,6 +138,12 @@ def explain(summary: dict[str, Any], settings: Settings) -> list[Cause]:
     for step, error in (summary.get("step_errors") or {}).items():
         if explained and error.startswith(("1 blocking asset check", "The dbt CLI process")):
             continue  # the checks above already say why
+        if error.startswith("The dbt CLI process"):
+            # dagster-dbt says only that dbt failed: dbt's own results name the model
+            models = _dbt_errors(settings, summary.get("started_at"))
+            if models:
+                causes.extend(models)
+                continue
         causes.append(
             {
                 "en": f"The step {step} stopped: {error}. The log says more (see below).",
@@ -151,3 +159,47 @@ def explain(summary: dict[str, Any], settings: Settings) -> list[Cause]:
             }
         )
     return causes
+
+
+def _dbt_errors(settings: Settings, run_started: str | None) -> list[Cause]:
+    """One cause per dbt model (or snapshot, seed) that ended in an error in this run's dbt
+    build, from the home's run_results.json; none when dbt wrote no results for this run."""
+    path = settings.home / "dbt" / "target" / "run_results.json"
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+        generated = _naive_utc(results["metadata"]["generated_at"])
+        if run_started and generated < _naive_utc(run_started):
+            return []  # the last build's results: this run's dbt wrote none
+    except (OSError, ValueError, KeyError):
+        return []
+    causes = []
+    for result in results.get("results", []):
+        if result.get("status") != "error" or result["unique_id"].startswith("test."):
+            continue
+        model = result["unique_id"].split(".")[-1]
+        lines = (result.get("message") or "").strip().splitlines()
+        message = lines[0][:300] if lines else "no message"
+        if "out of memory" in message.lower():
+            todo_en = (
+                "DuckDB ran out of the memory a build may use: close what else uses "
+                "memory and run make pipeline again"
+            )
+            todo_zh = (
+                "DuckDB 超出了构建可用的内存：请关闭其他占用内存的程序后重新运行 make pipeline"
+            )
+        else:
+            todo_en = "run make pipeline again; if it fails again, the log below has dbt's error"
+            todo_zh = "请重新运行 make pipeline；若再次失败，下方日志有 dbt 的完整错误"
+        causes.append(
+            {
+                "en": f"The dbt model {model} failed: {message}. {todo_en}.",
+                "zh": f"dbt 模型 {model} 失败：{message}。{todo_zh}。",
+            }
+        )
+    return causes
+
+
+def _naive_utc(text: str) -> datetime:
+    """An ISO time as naive UTC (run summaries write naive UTC, dbt writes "...Z")."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -3,6 +3,8 @@ ones that passed (pipelines/lib/failures.py, keep_failing_rows)."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 
 from pipelines.lib.failures import keep_failing_rows
@@ -56,3 +58,49 @@ def test_a_run_of_passing_tests_writes_nothing() -> None:
     assert con.execute(
         "select count(*) from information_schema.tables where table_schema = 'test_failures'"
     ).fetchone() == (0,)
+
+
+def _dbt_failed_run(home, generated_at: str, message: str) -> tuple:
+    from pipelines.lib.failures import explain
+    from tests.conftest import use_home
+
+    settings = use_home(home)
+    target = settings.home / "dbt" / "target"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "run_results.json").write_text(json.dumps({
+        "metadata": {"generated_at": generated_at},
+        "results": [
+            {"unique_id": "model.shopkpi.int_customer_totals", "status": "error", "message": message},
+            {"unique_id": "model.shopkpi.fct_daily_kpis", "status": "success", "message": "OK"},
+            {"unique_id": "test.shopkpi.not_null_x", "status": "error", "message": "a test"},
+        ],
+    }))  # fmt: skip
+    summary = {
+        "status": "failure",
+        "started_at": "2026-12-06T19:15:00",
+        "step_errors": {"shopkpi_dbt_models": "The dbt CLI process with command."},
+    }
+    return explain, summary, settings
+
+
+def test_a_failed_dbt_build_names_the_model_and_its_error(tmp_path) -> None:
+    explain, summary, settings = _dbt_failed_run(
+        tmp_path, "2026-12-06T19:18:55.1Z",
+        "Out of Memory Error: could not allocate block of size 256.0 KiB (900.0 MiB/900.0 MiB used)\nmore",
+    )  # fmt: skip
+    causes = explain(summary, settings)
+    assert [c["en"] for c in causes] == [
+        "The dbt model int_customer_totals failed: Out of Memory Error: could not allocate "
+        "block of size 256.0 KiB (900.0 MiB/900.0 MiB used). DuckDB ran out of the memory a "
+        "build may use: close what else uses memory and run make pipeline again."
+    ]
+    assert "int_customer_totals" in causes[0]["zh"]
+
+
+def test_the_results_of_an_earlier_dbt_build_are_not_this_runs_cause(tmp_path) -> None:
+    explain, summary, settings = _dbt_failed_run(
+        tmp_path, "2026-12-06T19:14:59Z", "Binder Error: an old one"
+    )
+    causes = explain(summary, settings)
+    assert len(causes) == 1
+    assert causes[0]["en"].startswith("The step shopkpi_dbt_models stopped")
