@@ -413,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(exist_ok=True)
     name = f"pipeline-{args.orders}" + (f"-{args.skus}skus" if args.skus else "")
     (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    if code != 0 and (home / "logs" / "build.log").exists():  # the home goes: keep why
+        kept_log = out / f"{name}-failed-build.log"
+        shutil.copyfile(home / "logs" / "build.log", kept_log)
+        print(f"the build failed: its log is kept in {kept_log}")
     if args.keep:
         print(f"kept {home}")
     else:
