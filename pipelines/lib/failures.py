@@ -177,8 +177,9 @@ def _dbt_errors(settings: Settings, run_started: str | None) -> list[Cause]:
         if result.get("status") != "error" or result["unique_id"].startswith("test."):
             continue
         model = result["unique_id"].split(".")[-1]
-        lines = (result.get("message") or "").strip().splitlines()
-        message = lines[0][:300] if lines else "no message"
+        # dbt's first line names the error's kind and the model, the next ones say why
+        lines = [line.strip() for line in (result.get("message") or "").splitlines()]
+        message = " ".join(line for line in lines if line)[:300] or "no message"
         if "out of memory" in message.lower():
             todo_en = (
                 "DuckDB ran out of the memory a build may use: close what else uses "

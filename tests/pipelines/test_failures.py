@@ -86,7 +86,7 @@ def _dbt_failed_run(home, generated_at: str, message: str) -> tuple:
 def test_a_failed_dbt_build_names_the_model_and_its_error(tmp_path) -> None:
     explain, summary, settings = _dbt_failed_run(
         tmp_path, "2026-12-06T19:18:55.1Z",
-        "Out of Memory Error: could not allocate block of size 256.0 KiB (900.0 MiB/900.0 MiB used)\nmore",
+        "Out of Memory Error: could not allocate block of size 256.0 KiB\n  (900.0 MiB/900.0 MiB used)",
     )  # fmt: skip
     causes = explain(summary, settings)
     assert [c["en"] for c in causes] == [
