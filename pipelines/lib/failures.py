@@ -23,6 +23,9 @@ GX_CHECK = re.compile(r"^gx_raw_(?P<source>\w+)$")
 
 FAILURES_SCHEMA = "test_failures"
 
+# how dagster-dbt's error for a failed dbt command begins (it names no model)
+DBT_FAILED = "The dbt CLI process"
+
 
 def keep_failing_rows(
     con: duckdb.DuckDBPyConnection, run_results: dict[str, Any], nodes: dict[str, Any]
@@ -136,9 +139,9 @@ def explain(summary: dict[str, Any], settings: Settings) -> list[Cause]:
             con.close()
     explained = bool(failed_checks)
     for step, error in (summary.get("step_errors") or {}).items():
-        if explained and error.startswith(("1 blocking asset check", "The dbt CLI process")):
+        if explained and error.startswith(("1 blocking asset check", DBT_FAILED)):
             continue  # the checks above already say why
-        if error.startswith("The dbt CLI process"):
+        if error.startswith(DBT_FAILED):
             # dagster-dbt says only that dbt failed: dbt's own results name the model
             models = _dbt_errors(settings, summary.get("started_at"))
             if models:
