@@ -46,6 +46,8 @@ FIRST_DROP = {
         # two lines: the second drop refunds the second and does not export the first again
         "T2005,T2005-1,tmall,tb_i,2025-03-08 10:00:00,2025-03-08 10:01:00,paid,MUG-01,1,59.00,0,0,CNY,,,,浙江,无线端",
         "T2005,T2005-2,tmall,tb_i,2025-03-08 10:00:00,2025-03-08 10:01:00,paid,TEA-01,1,45.00,0,0,CNY,,,,浙江,无线端",
+        # names a campaign no ads export has named yet: attributed once the second drop's does
+        "T2006,T2006-1,tmall,tb_j,2025-03-03 10:00:00,2025-03-03 10:01:00,paid,TEA-01,1,45.00,0,0,CNY,alimama,cpc,AM-2,浙江,无线端",
     ],
     "logistics/shipments_january.csv": [
         SHIPMENT_HEADER,
@@ -81,6 +83,14 @@ SECOND_DROP = {
         "2025-03-10,tmall,直通车,无线端,70,60,40,6,2,1",
         # re-exported: 03-02 had 0 sessions
         "2025-03-02,tmall,搜索流量,无线端,25,20,10,2,1,0",
+    ],
+    "ads/ads_more.csv": [
+        "date,ad_platform,account_id,campaign_id,campaign_name,spend,currency,impressions,clicks,conversions,conversion_value",
+        # re-exported with more spend and the campaign's new name (max(campaign_name))
+        "2025-03-01,alimama,am-main,AM-1,直通车-核心词-春季,55.00,CNY,2000,40,1,214.00",
+        # a campaign new to the ads exports: T2006 of 03-03 named it
+        "2025-03-10,alimama,am-main,AM-2,直通车-新品,20.00,CNY,800,16,0,0",
+        "2025-03-10,google_ads,ga-main,GA-1,Search - Brand,4.00,USD,600,12,0,0",
     ],
     "logistics/shipments_more.csv": [
         SHIPMENT_HEADER,
@@ -172,7 +182,9 @@ def build_stepwise_then_check(root: Path) -> Settings:
     drop(settings, SECOND_DROP)
     second = build(settings, target)
     assert not second["plan"].full, second["plan"].reason
-    assert second["plan"].reason == "new rows of logistics, orders, traffic since the last build"
+    assert second["plan"].reason == (
+        "new rows of ads, logistics, orders, traffic since the last build"
+    )
     # the published file holds what the build before published: only the changed
     # customers are written
     assert publish(settings, load_manifest(), "second")[::2] == ("updated", CHANGED_CUSTOMERS)
@@ -309,6 +321,19 @@ def test_the_changes_reached_the_marts(shop) -> None:
     assert by_month["2025-04-01"]["shipments"] == 0 and by_month["2025-04-01"]["shipping_cost"] == 8
     yto = months.filter(pl.col("carrier") == "圆通速递")["month"].cast(pl.String).to_list()
     assert yto == ["2025-03-01"], "January emptied: SH7 moved to March"
+    campaigns = shop["incremental"]["marts.campaign_roi"]
+    by_key = {
+        (row["date"].isoformat(), row["campaign_id"]): row for row in campaigns.iter_rows(named=True)
+    }
+    assert by_key[("2025-03-03", "AM-2")]["attributed_revenue"] == 45, "attributed late"
+    assert by_key[("2025-03-01", "AM-1")]["spend"] == 55, "re-exported spend"
+    assert ("2025-03-02", "AM-1") not in by_key, "T1003 cancelled: AM-1's 03-02 emptied"
+    names = campaigns.filter(pl.col("campaign_id") == "AM-1")["campaign_name"].unique()
+    assert names.to_list() == ["直通车-核心词-春季"], "renamed on every day"
+    marketing = shop["incremental"]["marts.fct_daily_marketing"]
+    day = {row["date"].isoformat(): row for row in marketing.iter_rows(named=True)}
+    assert day["2025-03-03"]["attributed_revenue"] == 45
+    assert day["2025-03-10"]["ad_spend"] > 20
     sales = shop["incremental"]["intermediate.int_daily_sku_sales"]
     assert sales.filter(pl.col("sales_date").cast(pl.String) == "2025-03-05").height == 0
 

@@ -25,7 +25,8 @@ converted as (
         fx.rate as fx_rate,
         ad_spend.impressions,
         ad_spend.clicks,
-        {{ to_reporting('ad_spend.spend', 'fx.rate') }} as spend
+        {{ to_reporting('ad_spend.spend', 'fx.rate') }} as spend,
+        ad_spend.load_id
     from ad_spend
     left join fx
         on

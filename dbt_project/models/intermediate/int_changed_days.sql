@@ -1,8 +1,14 @@
 -- The local days this build rewrote rows for, old and new, per daily model: the days
 -- fct_daily_kpis and int_daily_sku_sales compute again and replace whole, so a day whose
 -- orders were all cancelled or moved keeps no stale row; for the monthly
--- logistics_performance, the first day of each month it computes again. A full build
--- rewrites every day.
+-- logistics_performance, the first day of each month it computes again; for
+-- int_campaign_days, the orders' days, the days of the ad rows loaded since the last
+-- finished build and every paid day of the orders whose campaign attribution may have
+-- changed. A full build rewrites every day.
+{%- set last_built_load = 'null' if flags.FULL_REFRESH else value_of(
+    'select coalesce(max(through_load_id), -1) from audit.transform_builds where succeeded'
+) %}
+
 with
 
 orders as (
@@ -33,13 +39,58 @@ traffic as (
 
 ),
 
-kpi_days as (
+order_days as (
 
     select paid_date as changed_date from orders
     union
     select previous_paid_date from orders
+
+),
+
+kpi_days as (
+
+    select changed_date from order_days
     union
     select traffic_date from traffic
+
+),
+
+ad_spend as (
+
+    select * from {{ ref('int_ad_spend_converted') }}
+
+),
+
+-- the campaigns whose orders an ads export may have attributed anew: an order's
+-- utm_campaign attributes to the first ad platform (by name) of the campaign it names,
+-- once an ads export names it. Of the rows before this build only those not re-exported
+-- since are known (a re-export replaces a row of the same day and campaign): a campaign
+-- all of whose rows came again counts too, and its days come out as they were.
+reattributed_campaigns as (
+
+    select campaign_id
+    from ad_spend
+    group by campaign_id
+    having
+        min(ad_platform)
+        is distinct from min(case when load_id <= {{ last_built_load }} then ad_platform end)
+
+),
+
+campaign_days as (
+
+    select changed_date from order_days
+    union
+    select spend_date from ad_spend
+    where load_id > {{ last_built_load }}
+    union
+    select attributed.paid_date
+    from {{ ref('int_orders_summarised') }} as attributed
+    where
+        attributed.is_valid
+        and attributed.utm_campaign in (
+            select reattributed_campaigns.campaign_id from reattributed_campaigns
+        )
 
 ),
 
@@ -88,6 +139,12 @@ final as (
         'int_daily_sku_sales' as for_model,
         changed_date
     from sales_days
+    where changed_date is not null
+    union all
+    select
+        'int_campaign_days' as for_model,
+        changed_date
+    from campaign_days
     where changed_date is not null
     union all
     select distinct

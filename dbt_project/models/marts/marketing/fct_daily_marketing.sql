@@ -1,4 +1,7 @@
--- Whole-shop marketing efficiency per day (kpis.md, fct_daily_marketing).
+-- Whole-shop marketing efficiency per day (kpis.md, fct_daily_marketing). From the marts
+-- that already sum the day: fct_daily_kpis (the valid orders' money and new customers per
+-- platform) and int_campaign_days (the attributed orders per campaign), so that no build
+-- reads every order again. A few rows per day: written whole on every build.
 with
 
 ad_spend as (
@@ -7,9 +10,15 @@ ad_spend as (
 
 ),
 
-orders as (
+daily_kpis as (
 
-    select * from {{ ref('int_orders_attributed') }}
+    select * from {{ ref('fct_daily_kpis') }}
+
+),
+
+campaign_days as (
+
+    select * from {{ ref('int_campaign_days') }}
 
 ),
 
@@ -29,19 +38,26 @@ spend_days as (
 
 ),
 
+attributed_days as (
+
+    select
+        campaign_date as marketing_date,
+        sum(attributed_revenue) as attributed_revenue
+    from campaign_days
+    group by campaign_date
+
+),
+
+-- the days with valid orders, as fct_daily_kpis has them per platform
 order_days as (
 
     select
-        orders.paid_date as marketing_date,
-        sum(orders.net_revenue) as net_revenue,
-        sum(case when orders.is_first_order then 1 else 0 end) as new_customers,
-        sum(
-            case
-                when orders.attributed_campaign_id is not null then orders.net_revenue else 0
-            end
-        ) as attributed_revenue
-    from orders
-    group by orders.paid_date
+        daily_kpis."date" as marketing_date,
+        sum(daily_kpis.net_revenue) as net_revenue,
+        sum(daily_kpis.new_customers) as new_customers
+    from daily_kpis
+    where daily_kpis.orders > 0
+    group by daily_kpis."date"
 
 ),
 
@@ -60,11 +76,14 @@ joined as (
         -- unknown without orders that name their campaign (utm_campaign)
         case
             when sources_present.has_order_campaigns and sources_present.has_ads
-                then coalesce(order_days.attributed_revenue, 0)
+                then coalesce(attributed_days.attributed_revenue, 0)
         end as attributed_revenue
     from spend_days
     full outer join order_days
         on spend_days.marketing_date = order_days.marketing_date
+    left join attributed_days
+        on coalesce(spend_days.marketing_date, order_days.marketing_date)
+        = attributed_days.marketing_date
     cross join sources_present
 
 ),

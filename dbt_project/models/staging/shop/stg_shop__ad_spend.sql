@@ -20,7 +20,9 @@ renamed as (
         clicks,
         conversions as reported_conversions,
         conversion_value as reported_conversion_value,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        -- the load that wrote the row: int_changed_days finds the days new ad rows touch
+        _load_id as load_id
 
     from source
 
