@@ -323,7 +323,8 @@ def test_the_changes_reached_the_marts(shop) -> None:
     assert yto == ["2025-03-01"], "January emptied: SH7 moved to March"
     campaigns = shop["incremental"]["marts.campaign_roi"]
     by_key = {
-        (row["date"].isoformat(), row["campaign_id"]): row for row in campaigns.iter_rows(named=True)
+        (row["date"].isoformat(), row["campaign_id"]): row
+        for row in campaigns.iter_rows(named=True)
     }
     assert by_key[("2025-03-03", "AM-2")]["attributed_revenue"] == 45, "attributed late"
     assert by_key[("2025-03-01", "AM-1")]["spend"] == 55, "re-exported spend"
