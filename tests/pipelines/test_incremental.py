@@ -92,6 +92,12 @@ SECOND_DROP = {
         "2025-03-10,alimama,am-main,AM-2,直通车-新品,20.00,CNY,800,16,0,0",
         "2025-03-10,google_ads,ga-main,GA-1,Search - Brand,4.00,USD,600,12,0,0",
     ],
+    "inventory/stock_more.csv": [
+        "snapshot_date,sku,warehouse,on_hand_qty,unit_cost",
+        # re-exported: TEA-01 was not out of stock on 03-02
+        "2025-03-02,TEA-01,华东仓,3,",
+        "2025-03-10,MUG-01,华东仓,7,",
+    ],
     "logistics/shipments_more.csv": [
         SHIPMENT_HEADER,
         # re-exported with its final cost
@@ -183,7 +189,7 @@ def build_stepwise_then_check(root: Path) -> Settings:
     second = build(settings, target)
     assert not second["plan"].full, second["plan"].reason
     assert second["plan"].reason == (
-        "new rows of ads, logistics, orders, traffic since the last build"
+        "new rows of ads, inventory, logistics, orders, traffic since the last build"
     )
     # the published file holds what the build before published: only the changed
     # customers are written
@@ -335,6 +341,15 @@ def test_the_changes_reached_the_marts(shop) -> None:
     day = {row["date"].isoformat(): row for row in marketing.iter_rows(named=True)}
     assert day["2025-03-03"]["attributed_revenue"] == 45
     assert day["2025-03-10"]["ad_spend"] > 20
+    turnover = shop["incremental"]["marts.inventory_turnover"]
+    march = {
+        row["sku"]: row
+        for row in turnover.filter(pl.col("month").cast(pl.String) == "2025-03-01").iter_rows(
+            named=True
+        )
+    }
+    assert march["TEA-01"]["stockout_days"] == 0, "the re-exported snapshot"
+    assert march["MUG-01"]["snapshot_days"] == 3, "the new snapshot day"
     sales = shop["incremental"]["intermediate.int_daily_sku_sales"]
     assert sales.filter(pl.col("sales_date").cast(pl.String) == "2025-03-05").height == 0
 

@@ -1,6 +1,17 @@
 -- Stock per snapshot day and sku, summed over warehouses, valued at the snapshot's unit cost
 -- (else the product's), in the reporting currency at the snapshot day's rate. A snapshot's
 -- unit_cost is in the product's currency.
+-- Incremental: a build rewrites each day and sku a load since the last build added or
+-- re-exported snapshot rows for (a products or rates export rebuilds in full).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['snapshot_date', 'sku'],
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 snapshots as (
@@ -8,6 +19,20 @@ snapshots as (
     select * from {{ ref('stg_shop__inventory_snapshots') }}
 
 ),
+
+{% if is_incremental() %}
+
+changed_days as (
+
+    select distinct
+        snapshot_date,
+        sku
+    from snapshots
+    where {{ loads_since_last_build() }}
+
+),
+
+{% endif %}
 
 products as (
 
@@ -30,7 +55,8 @@ valued as (
         {{ to_reporting(
             'snapshots.on_hand_qty * coalesce(snapshots.snapshot_unit_cost, products.unit_cost)',
             'fx.rate'
-        ) }} as inventory_value
+        ) }} as inventory_value,
+        snapshots.load_id
     from snapshots
     left join products
         on snapshots.sku = products.sku
@@ -38,6 +64,14 @@ valued as (
         on
             snapshots.snapshot_date = fx.rate_date
             and products.currency = fx.currency
+    {% if is_incremental() %}
+        where exists (
+            select 1 from changed_days
+            where
+                changed_days.snapshot_date = snapshots.snapshot_date
+                and changed_days.sku = snapshots.sku
+        )
+    {% endif %}
 
 ),
 
@@ -47,7 +81,8 @@ per_day as (
         snapshot_date,
         sku,
         {{ stored_count('sum(on_hand_qty)') }} as on_hand_qty,
-        {{ stored_money('sum(inventory_value)') }} as inventory_value
+        {{ stored_money('sum(inventory_value)') }} as inventory_value,
+        max(load_id) as load_id
     from valued
     group by snapshot_date, sku
 

@@ -14,7 +14,9 @@ renamed as (
         warehouse,
         on_hand_qty,
         unit_cost as snapshot_unit_cost,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        -- the load that wrote the row: int_inventory_daily rewrites the days new rows touch
+        _load_id as load_id
 
     from source
 
