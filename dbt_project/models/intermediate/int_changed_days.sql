@@ -5,9 +5,14 @@
 -- int_campaign_days, the orders' days, the days of the ad rows loaded since the last
 -- finished build and every paid day of the orders whose campaign attribution may have
 -- changed. A full build rewrites every day.
+{#- the last load the last finished build read; with no record of builds (dbt run by
+    hand on a new warehouse, the SQL linter) every load is new -#}
+{%- set builds = adapter.get_relation(
+    database=target.database, schema='audit', identifier='transform_builds'
+) if execute else none -%}
 {%- set last_built_load = 'null' if flags.FULL_REFRESH else value_of(
-    'select coalesce(max(through_load_id), -1) from audit.transform_builds where succeeded'
-) %}
+    'select coalesce(max(through_load_id), -1) from ' ~ builds ~ ' where succeeded'
+) if builds else '-1' %}
 
 with
 

@@ -82,8 +82,9 @@ joined as (
     full outer join order_days
         on spend_days.marketing_date = order_days.marketing_date
     left join attributed_days
-        on coalesce(spend_days.marketing_date, order_days.marketing_date)
-        = attributed_days.marketing_date
+        on
+            coalesce(spend_days.marketing_date, order_days.marketing_date)
+            = attributed_days.marketing_date
     cross join sources_present
 
 ),
